@@ -1,0 +1,1 @@
+"""Shared code for the fact-check report: data loading and validation, analysis, charts and report assembly."""

@@ -1,0 +1,27 @@
+"""Every path the project uses, anchored at the project root so nothing depends on the working directory."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+DATAPACKAGE = DATA / "datapackage.json"
+ARTICLE_TEXT = DATA / "article.txt"
+NOTEBOOKS = ROOT / "notebooks"
+PARAMS_FILE = ROOT / "params.yml"
+LOCK_FILE = ROOT / "requirements.txt"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "report"
+BUILD = ROOT / "build"
+REPORT = ROOT / "report"
+
+# The data resources each notebook may read. The Makefile's dependencies are generated from this
+# table, and `data.load_inputs` refuses anything not declared here.
+NOTEBOOK_INPUTS = {
+    "10_claims": ["article", "article_date_evidence", "claims", "claim_sources", "claim_searches", "sources"],
+    "20_troop_levels": ["article", "series", "troop_levels", "troop_milestones", "article_figures", "claims", "sources"],
+    "30_attacks": ["article", "series", "attacks", "attack_events", "article_figures", "claims", "sources"],
+    "40_expulsion_calls": ["article", "expulsion_calls", "expulsion_search_log", "claims", "sources"],
+    "50_events_forecasts": ["article", "events", "claims", "forecast_outcomes", "sources"],
+    "90_methodology": ["article", "claims", "sources"],
+}
+
+REPORT_FILES = ("report.html", "report.pdf", "claimreview.jsonld", "manifest.json")

@@ -1,0 +1,66 @@
+"""Load the curated tables with the types their Table Schema declares, and cut them to an `as_of` date."""
+import json
+from functools import lru_cache
+
+import pandas as pd
+
+from . import config
+
+# The column that dates each row: rows dated after `as_of` are left out of the report.
+ROW_DATE = {
+    "sources": "date_published",
+    "troop_levels": "date",
+    "attacks": "date",
+    "attack_events": "date",
+    "troop_milestones": "date",
+    "expulsion_calls": "date",
+    "events": "date",
+    "forecast_outcomes": "judged_from",
+}
+
+
+@lru_cache(maxsize=None)
+def _schemas(package_path=config.DATAPACKAGE):
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    return {r["name"]: r for r in descriptor["resources"]}
+
+
+def load_table(name, package_path=config.DATAPACKAGE):
+    resource = _schemas(package_path)[name]
+    frame = pd.read_csv(package_path.parent / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    for field in resource["schema"]["fields"]:
+        column = frame[field["name"]]
+        if field["type"] == "date":
+            frame[field["name"]] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
+        elif field["type"] == "integer":
+            frame[field["name"]] = pd.to_numeric(column.replace("", None)).astype("Int64")
+    return frame
+
+
+def load_inputs(notebook):
+    """The tables a notebook declared in config.NOTEBOOK_INPUTS, and nothing else."""
+    tables = {name: load_table(name) for name in config.NOTEBOOK_INPUTS[notebook]}
+    if "article" in tables:
+        tables["article_text"] = config.ARTICLE_TEXT.read_text(encoding="utf-8")
+    return tables
+
+
+def as_of_view(tables, as_of):
+    """Each table cut to what was published or happened by `as_of`.
+
+    Rows citing a source published later are dropped with that source, so every table shows only
+    what could be read at that date.
+    """
+    as_of = pd.Timestamp(as_of)
+    view = {}
+    for name, table in tables.items():
+        column = ROW_DATE.get(name)
+        if isinstance(table, pd.DataFrame) and column in table:
+            table = table[table[column].isna() | (table[column] <= as_of)].reset_index(drop=True)
+        view[name] = table
+    if "sources" in view:
+        known = set(view["sources"]["source_id"])
+        for name, table in view.items():
+            if name != "sources" and isinstance(table, pd.DataFrame) and "source_id" in table:
+                view[name] = table[table["source_id"].isin(known)].reset_index(drop=True)
+    return view
