@@ -67,35 +67,48 @@ def verdict_by_type_chart(by_type):
     ).properties(width=WIDTH - 140, height=240)
 
 
-def _rules(frame, label_field, title_field, y_offset=0):
-    """Dashed vertical rules with a label, for dated milestones."""
+def _rules(frame, label_field, title_field, min_gap_days=None):
+    """Dashed vertical rules for dated milestones, with a tooltip. With `min_gap_days`, a rule is also labelled
+    when it is at least that far from the previous labelled one, so labels never pile up."""
     base = alt.Chart(frame)
-    rules = base.mark_rule(strokeDash=[4, 3], color="#666").encode(
+    rules = base.mark_rule(strokeDash=[4, 3], color="#888").encode(
         x="date:T", tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip(f"{title_field}:N", title="Event")])
-    labels = base.mark_text(align="left", angle=270, baseline="bottom", dx=-4, dy=-2 + y_offset,
-                            fontSize=10, color="#444").encode(x="date:T", y=alt.value(0), text=f"{label_field}:N")
+    if min_gap_days is None:
+        return rules
+    labelled, last = [], None
+    for date in frame["date"].sort_values():
+        if last is None or (date - last).days >= min_gap_days:
+            labelled.append(date)
+            last = date
+    labels = alt.Chart(frame[frame["date"].isin(labelled)]).mark_text(
+        align="right", angle=270, baseline="bottom", dx=-4, dy=-2, fontSize=10, color="#444").encode(
+        x="date:T", y=alt.value(0), text=f"{label_field}:N")
     return rules + labels
 
 
-def troop_chart(levels, series, milestones, figures):
-    data = levels.merge(series[["series_id", "label"]], on="series_id")
-    lines = alt.Chart(data, title="US troops in Iraq, by what each source measures").mark_line(
-        point=True, strokeWidth=1.5, interpolate="step-after").encode(
+def troop_chart(levels, series, milestones, figures, since=None, title="US troops in Iraq, by what each source measures"):
+    """Troop levels by series, milestones and the article's figures; `since` zooms in on a later period."""
+    if since is not None:
+        since = pd.Timestamp(since)
+        levels, milestones, figures = (f[f["date"] >= since] for f in (levels, milestones, figures))
+    data = levels[["date", "series_id", "troops", "note"]].merge(series[["series_id", "label"]], on="series_id")
+    lines = alt.Chart(data, title=title).mark_line(point=True, strokeWidth=1.5).encode(
         x=alt.X("date:T", title=None),
         y=alt.Y("troops:Q", title="US troops"),
         color=alt.Color("label:N", title="Series"),
         tooltip=[alt.Tooltip("label:N", title="Series"), alt.Tooltip("date:T", title="Date"),
                  alt.Tooltip("troops:Q", title="Troops", format=","), alt.Tooltip("note:N", title="Note")],
     )
-    article = alt.Chart(figures).mark_point(shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
+    article = alt.Chart(figures[["date", "value", "label"]]).mark_point(shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
         x="date:T", y="value:Q",
         tooltip=[alt.Tooltip("label:N", title="The article says"), alt.Tooltip("value:Q", format=","),
                  alt.Tooltip("date:T", title="Dated")])
-    return (_rules(milestones, "label", "description") + lines + article).properties(width=WIDTH, height=340)
+    return (_rules(milestones[["date", "label", "description"]], "label", "description", min_gap_days=400 if since is None else 120)
+            + lines + article).properties(width=WIDTH, height=340)
 
 
 def attacks_chart(attacks, series, events, publication):
-    data = attacks.merge(series[["series_id", "label"]], on="series_id")
+    data = attacks[["date", "series_id", "total", "iraq", "syria", "stated_by"]].merge(series[["series_id", "label"]], on="series_id")
     counts = alt.Chart(data, title="Attacks on US forces in Iraq and Syria since October 2023 (cumulative)").mark_line(
         point=True).encode(
         x=alt.X("date:T", title="Date of the statement"),
@@ -107,14 +120,14 @@ def attacks_chart(attacks, series, events, publication):
     )
     published = pd.DataFrame({"date": [publication], "label": ["Article published"],
                               "description": ["Publication of the DW article"]})
-    event_marks = _rules(events.assign(label=events["title"]), "label", "description")
+    event_marks = _rules(events[["date", "title", "description"]], "title", "description")
     pub_rule = alt.Chart(published).mark_rule(color=PUBLICATION_COLOUR, strokeWidth=2).encode(
         x="date:T", tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("date:T")])
     return (event_marks + pub_rule + counts).properties(width=WIDTH, height=320)
 
 
 def rate_chart(rates, window_days):
-    return alt.Chart(rates, title=f"Attacks per {window_days} days between statements").mark_bar(color="#2c7bb6").encode(
+    return alt.Chart(rates[["date", "days", "added", "rate"]], title=f"Attacks per {window_days} days between statements").mark_bar(color="#2c7bb6").encode(
         x=alt.X("date:T", title="Statement date (end of interval)"),
         y=alt.Y("rate:Q", title=f"Attacks per {window_days} days"),
         tooltip=[alt.Tooltip("date:T", title="Up to"), alt.Tooltip("days:Q", title="Days in interval"),
@@ -135,7 +148,7 @@ def calls_chart(per_year):
 
 
 def events_chart(events, publication):
-    base = alt.Chart(events, title="Events around and after the article").mark_circle(size=90, opacity=0.85).encode(
+    base = alt.Chart(events[["date", "category", "title", "description"]], title="Events around and after the article").mark_circle(size=90, opacity=0.85).encode(
         x=alt.X("date:T", title=None),
         y=alt.Y("category:N", title=None),
         color=alt.Color("category:N", legend=None),

@@ -38,7 +38,9 @@ def series_peaks(levels):
 
 def attack_rates(attacks, series_id, window_days):
     """Attacks per window between consecutive statements of one cumulative series."""
-    counts = attacks[attacks["series_id"] == series_id].sort_values("date").reset_index(drop=True)
+    series = attacks[attacks["series_id"] == series_id]
+    # Two statements on one day (a conflict kept side by side) count once, at the higher total.
+    counts = series.groupby("date", as_index=False)["total"].max().sort_values("date").reset_index(drop=True)
     days = counts["date"].diff().dt.days
     added = counts["total"].astype(float).diff()
     return counts.assign(days=days, added=added, rate=added / days * window_days).iloc[1:]

@@ -64,13 +64,20 @@ def prose(template, **values):
     return HTML("<p>" + template.format(**{k: safe(v) for k, v in values.items()}) + "</p>")
 
 
+def source_ref(source_id):
+    """A source id linked to its entry in the sources appendix."""
+    return f'<a class="src" href="#src-{escape(str(source_id), quote=True)}">{escape(str(source_id))}</a>'
+
+
 def table(frame, columns, dates=None, caption=""):
-    """An HTML table of the given columns ({column: heading}); `dates` maps date columns to their kind."""
+    """An HTML table of the given columns ({column: heading}); `dates` maps date columns to their kind.
+    A `source_id` column links to the sources appendix."""
     dates = dates or {}
     head = "".join(f"<th>{escape(h)}</th>" for h in columns.values())
     rows = []
     for _, row in frame.iterrows():
-        cells = [date_tag(row[c], dates[c]) if c in dates else text(row[c]) for c in columns]
+        cells = [date_tag(row[c], dates[c]) if c in dates else source_ref(row[c]) if c == "source_id" else text(row[c])
+                 for c in columns]
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return HTML(f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
@@ -83,9 +90,10 @@ def badge(verdict):
 def source_line(source, excerpt=None):
     """One source: its excerpt if given, then outlet, linked title, reliability class and date."""
     quote = f"<q>{text(excerpt)}</q> — " if excerpt is not None else ""
+    ref = source_ref(source.name) if source.name else ""
     reliability = escape(str(source["reliability"]).replace("_", " "))
     return (f'{quote}{text(source["outlet"])}, {link(source["url"], source["title"])} '
-            f'<span class="reliability">({reliability}; {date_tag(source["date_published"], "published")})</span>')
+            f'<span class="reliability">({reliability}; {date_tag(source["date_published"], "published")}; {ref})</span>')
 
 
 def annotated_article(article_text, claims):

@@ -71,7 +71,9 @@ def _friction_error(resource_path, error, field_types, primary_key):
     problem = describe(error, field_types.get(field, "value")) if describe else f"{error.title.lower()}: {error.note}"
     if error.type == "constraint-error":
         problem = f"{error.cell!r} breaks a constraint: {error.note}"
-        if "enum" in error.note:
+        if '"required"' in error.note:
+            problem = "is empty, but a value is required"
+        elif "enum" in error.note:
             problem = f"{error.cell!r} is not an allowed value; use one of {error.note.split(' is ', 1)[1]}"
     if error.type == "primary-key":
         field = primary_key
