@@ -81,7 +81,11 @@ def execute(notebook, output, params_path, failed_dir):
                                    progress_bar=False, log_output=False, kernel_name="python3")
     except PapermillExecutionError as err:
         shutil.move(partial, failed)
-        raise BuildError(f"{_relative(notebook)} failed in cell {err.cell_index} (execution count {err.exec_count}):\n"
+        executed_cells = nbformat.read(failed, as_version=4).cells
+        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in executed_cells[:err.cell_index])
+        first_line = err.source.strip().splitlines()[0] if err.source.strip() else ""
+        raise BuildError(f"{_relative(notebook)} failed in cell {err.cell_index - injected} "
+                         f"(counting from 0; execution count {err.exec_count}), which starts: {first_line[:80]}\n"
                          f"  {err.ename}: {err.evalue}\n"
                          f"The executed notebook is kept at {_relative(failed)}; report/ is unchanged.") from None
     nb = nbformat.read(partial, as_version=4)
@@ -299,6 +303,8 @@ def assemble(executed, params_path, report_dir):
     params = json.loads(Path(params_path).read_text())
     report_dir = Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in report_dir.glob(".staging-*"):  # from a build that was killed before it could clean up
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=report_dir))
     try:
         reviews = claim_reviews_for(params, "report.html")

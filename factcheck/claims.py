@@ -1,7 +1,7 @@
 """The claims register: numbering, verdicts as of a date, summaries and schema.org ClaimReview."""
 import pandas as pd
 
-from .render import VERDICT_LABELS
+from .render import OUTCOME_LABELS, VERDICT_LABELS
 
 CHECKABLE = {"supported", "partly_supported", "inaccurate"}
 
@@ -43,6 +43,15 @@ def latest_outcomes(outcomes, as_of):
     """For each forecast, the most recent judgement made on or before `as_of`."""
     known = outcomes[outcomes["judged_from"] <= pd.Timestamp(as_of)]
     return known.sort_values("judged_from").groupby("claim_id").tail(1).set_index("claim_id")
+
+
+def forecast_judgements(register, outcomes, as_of):
+    """Each forecast in the register beside its latest judgement by `as_of`; none yet means too early to tell."""
+    forecasts = register[register["verdict"] == "forecast"]
+    latest = latest_outcomes(outcomes, as_of)[["status", "explanation", "judged_from"]].rename(
+        columns={"explanation": "basis"})
+    judged = forecasts.merge(latest, left_on="claim_id", right_index=True, how="left")
+    return judged.assign(outcome=judged["status"].fillna("too_early").map(OUTCOME_LABELS))
 
 
 def claim_reviews(claims, article, report_url):

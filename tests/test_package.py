@@ -1,0 +1,164 @@
+"""Unit tests of the shared package, on small frames built here."""
+import json
+import re
+from html import unescape
+
+import nbformat
+import pandas as pd
+import pytest
+
+from factcheck import build, claims, context, data, render
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"};alert(3);//'
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+def test_annotated_article_keeps_the_text_and_marks_every_claim_even_when_spans_overlap():
+    text = "Alpha beta gamma delta."
+    register = claims.number_claims(frame(claim_id=["C01", "C02", "C03"], start=[0, 6, 6], end=[16, 10, 22],
+                                          verdict=["supported", "inaccurate", "opinion"]))
+    html = render.annotated_article(text, register)
+    plain = unescape(re.sub(r"<a class=\"marker[^>]*>\[\d+\]</a>", "", html))
+    assert re.sub(r"<[^>]+>", "", plain) == text
+    for cid, number in zip(register["claim_id"], register["number"]):
+        assert f'id="hl-{cid}"' in html and f'href="#card-{cid}">[{number}]</a>' in html
+    assert 'class="hl v-inaccurate" href="#card-C02">beta</a>' in html  # the narrowest claim colours "beta"
+
+
+def test_cards_escape_every_data_value():
+    claim = pd.Series({"claim_id": "C01", "number": 1, "verdict": "supported", "claim_type": "statistic",
+                       "quote": HOSTILE, "conclusion": HOSTILE, "explanation": HOSTILE, "quote_fidelity": "exact",
+                       "conflict": HOSTILE})
+    sources = frame(source_id=["s1"], url=['javascript:alert(1)"><script>'], outlet=[HOSTILE], title=[HOSTILE],
+                    reliability=["wire"], date_published=[pd.Timestamp("2024-01-05")]).set_index("source_id")
+    card = render.claim_card(claim, frame(claim_id=["C01"], source_id=["s1"], excerpt=[HOSTILE]), sources, HOSTILE)
+    assert "<script>" not in card and "<img" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+
+
+def test_table_escapes_and_tags_dates():
+    html = render.table(frame(name=[HOSTILE], date=[pd.Timestamp("2024-01-04")], source_id=["a1"]),
+                        {"name": "Name", "date": "Date", "source_id": "Source"}, dates={"date": "event"})
+    assert "<script>" not in html
+    assert '<time datetime="2024-01-04" data-kind="event">' in html and 'href="#src-a1"' in html
+
+
+def test_prose_escapes_text_but_formats_numbers():
+    assert render.prose("{n:,} {name}", n=130000, name="<b>") == "<p>130,000 &lt;b&gt;</p>"
+
+
+def test_a_verdict_without_evidence_at_the_date_becomes_unverifiable():
+    register = frame(claim_id=["C01", "C02", "C03"], verdict=["supported", "inaccurate", "opinion"],
+                     conclusion=["a", "b", "c"], explanation=["x", "y", "z"])
+    result = claims.verdicts_as_of(register, frame(claim_id=["C01"]), "2024-01-10")
+    assert list(result["verdict"]) == ["supported", "unverifiable", "opinion"]
+    assert "2024-01-10" in result.loc[1, "conclusion"]
+
+
+def test_latest_outcome_is_the_last_one_judged_by_the_date():
+    outcomes = frame(claim_id=["C1", "C1", "C2"], status=["partly", "not_borne_out", "borne_out"],
+                     judged_from=pd.to_datetime(["2024-09-27", "2026-01-17", "2025-01-01"]))
+    latest = claims.latest_outcomes(outcomes, "2025-06-01")
+    assert latest.loc["C1", "status"] == "partly" and latest.loc["C2", "status"] == "borne_out"
+    assert claims.latest_outcomes(outcomes, "2024-01-10").empty
+
+
+def test_claim_reviews_carry_the_required_fields():
+    article = frame(title=["T"], publisher=["DW"], url=["https://example.org/a"], authors=["A & B"],
+                    date_published=[pd.Timestamp("2024-01-10")])
+    register = frame(claim_id=["C01"], quote=["q"], verdict=["partly_supported"], conclusion=["c"],
+                     checked=[pd.Timestamp("2026-11-24")])
+    (review,) = claims.claim_reviews(register, article, "report.html")
+    assert review["url"] == "report.html#card-C01" and review["claimReviewed"] == "q"
+    assert review["reviewRating"] | {} == {"@type": "Rating", "alternateName": "Partly supported", "ratingValue": 3,
+                                          "bestRating": 5, "worstRating": 1, "ratingExplanation": "c"}
+    assert review["itemReviewed"]["@type"] == "Claim"
+    assert [a["name"] for a in review["itemReviewed"]["author"]] == ["A", "B"]
+
+
+def test_as_of_view_drops_later_rows_and_rows_citing_later_sources():
+    tables = {
+        "sources": frame(source_id=["early", "late"], date_published=pd.to_datetime(["2024-01-05", "2025-01-01"])),
+        "events": frame(date=pd.to_datetime(["2024-01-04", "2024-01-04", "2024-03-01"]), source_id=["early", "late", "early"]),
+    }
+    view = data.as_of_view(tables, "2024-01-10")
+    assert list(view["sources"]["source_id"]) == ["early"]
+    assert len(view["events"]) == 1
+
+
+def test_attack_rates_use_the_window_and_merge_same_day_statements():
+    attacks = frame(series_id=["p"] * 4, date=pd.to_datetime(["2023-10-24", "2023-10-31", "2023-10-31", "2023-11-14"]),
+                    total=pd.array([10, 24, 23, 52], dtype="Int64"))
+    rates = context.attack_rates(attacks, "p", 7)
+    assert list(rates["rate"]) == [14.0, 14.0]
+
+
+def test_calls_per_year_lists_years_without_calls():
+    calls = frame(date=pd.to_datetime(["2011-03-01", "2011-05-01", "2014-01-01"]))
+    per_year = context.calls_per_year(calls, 2011, 2015)
+    assert per_year.set_index("year")["calls"].to_dict() == {2011: 2, 2012: 0, 2013: 0, 2014: 1, 2015: 0}
+    assert context.mean_calls(per_year, 2011, 2012) == 1.0
+
+
+def test_figures_are_compared_with_the_nearest_point_of_each_series():
+    levels = frame(series_id=["a", "a", "b"], date=pd.to_datetime(["2003-05-01", "2007-10-01", "2003-06-01"]),
+                   troops=[148000, 170000, 129000])
+    figures = frame(claim_id=["C19"], label=["x"], value=[130000], date=pd.to_datetime(["2003-04-15"]))
+    result = context.compare_figures(levels, figures, 10).set_index("series_id")
+    assert result.loc["a", "outcome"] == "lower" and result.loc["b", "outcome"] == "agrees"
+
+
+def notebook_with(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+def code_cell(tags=(), outputs=()):
+    cell = nbformat.v4.new_code_cell("x")
+    cell.metadata["tags"] = list(tags)
+    cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    return cell
+
+
+@pytest.mark.parametrize("cell,expected", [
+    (code_cell(outputs=[{"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}]), "KeyError"),
+    (code_cell(["chart"], [{"output_type": "stream", "name": "stdout", "text": "no chart"}]), "produced no chart"),
+    (code_cell(outputs=[{"output_type": "stream", "name": "stderr", "text": "Traceback (most recent call last):\nValueError: bad"}]),
+     "ValueError: bad"),
+])
+def test_output_problems_catches_what_papermill_lets_through(cell, expected):
+    (problem,) = build.output_problems(notebook_with(cell))
+    assert expected in problem and problem.startswith("cell 0")
+
+
+def test_a_chart_cell_with_its_chart_passes():
+    chart = {"output_type": "display_data", "metadata": {}, "data": {build.VEGA_LITE: {}, "text/plain": "c"}}
+    assert build.output_problems(notebook_with(code_cell(["chart"], [chart]))) == []
+
+
+def test_volatile_metadata_is_stripped():
+    nb = notebook_with(code_cell())
+    nb.metadata["papermill"] = {"start_time": "now"}
+    nb.cells[0].metadata["execution"] = {"iopub.status.busy": "now"}
+    nb.cells[0].metadata["papermill"] = {"duration": 1}
+    text = json.dumps(build.strip_volatile(nb))
+    assert "now" not in text and "duration" not in text
+
+
+def test_table_of_contents_nests_level_two_under_level_one():
+    html = '<h1 id="a">A<a class="anchor-link">¶</a></h1><h2 id="b">B</h2><h1 id="c">C</h1>'
+    assert build.table_of_contents(html) == ('<ol class="toc"><li><a href="#a">A</a><ol><li><a href="#b">B</a></li>'
+                                             '</ol></li><li><a href="#c">C</a></ol>')
+
+
+def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():
+    register = frame(claim_id=["C1", "C2", "C3"], verdict=["forecast", "forecast", "supported"])
+    outcomes = frame(claim_id=["C1"], status=["partly"], explanation=["e"], judged_from=pd.to_datetime(["2024-09-27"]))
+    early = claims.forecast_judgements(register, outcomes, "2024-01-10")
+    assert list(early["outcome"]) == ["Too early to tell", "Too early to tell"]
+    later = claims.forecast_judgements(register, outcomes, "2025-01-01").set_index("claim_id")
+    assert later.loc["C1", "outcome"] == "Partly borne out" and later.loc["C2", "outcome"] == "Too early to tell"

@@ -1,0 +1,126 @@
+"""The built report in report/: drawn offline in Chromium, complete, fresh, and printable."""
+import json
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from factcheck import build, config, data
+from factcheck.claims import RATING_VALUES
+from tests.conftest import open_offline
+
+HTML = config.REPORT / "report.html"
+PDF = config.REPORT / "report.pdf"
+
+
+@pytest.fixture(scope="module")
+def html():
+    return HTML.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def opened(browser):
+    page, requests, console_errors, dialogs = open_offline(browser, HTML)
+    yield page, requests, console_errors
+    page.close()
+
+
+def test_every_chart_is_drawn_offline_with_no_request_and_no_console_error(opened, html):
+    page, requests, console_errors = opened
+    specs = html.count('class="vega-spec"')
+    assert specs >= 8
+    assert page.evaluate("document.body.dataset.chartsDone") == "ok"
+    assert page.locator(".vega-chart svg.marks").count() == specs
+    assert requests == [] and console_errors == []
+
+
+def test_the_page_is_self_contained(html):
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
+    assert "require.js" not in html and "mathjax" not in html.lower()
+    assert html.count('id="vega-bundle"') == 1
+
+
+def test_no_code_reaches_the_reader(html):
+    assert 'class="jp-CodeMirrorEditor' not in html and "jp-InputPrompt" not in html
+
+
+def test_every_claim_has_a_card_and_a_highlight_linked_both_ways(opened):
+    page = opened[0]
+    for claim_id in data.load_table("claims")["claim_id"]:
+        assert page.locator(f"#card-{claim_id}").count() == 1
+        assert page.locator(f'#hl-{claim_id}[href="#card-{claim_id}"]').count() == 1
+        assert page.locator(f'#card-{claim_id} a.back[href="#hl-{claim_id}"]').count() == 1
+
+
+def test_title_page_states_article_as_of_and_commit(opened):
+    title = opened[0].locator(".title-page").inner_text()
+    assert "Will Iraq finally expel all remaining U.S. troops?" in title
+    assert json.loads((config.REPORT / "manifest.json").read_text())["parameters"]["as_of"] in title
+    assert "Hindsight view" in title and "commit" in title
+
+
+def test_claimreview_json_ld_is_valid_and_complete(html):
+    embedded = re.search(r'<script id="claimreview" type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    reviews = json.loads(embedded)
+    assert reviews == json.loads((config.REPORT / "claimreview.jsonld").read_text(encoding="utf-8"))
+    assert len(reviews) == len(data.load_table("claims"))
+    for review in reviews:
+        assert review["@type"] == "ClaimReview" and review["claimReviewed"] and review["datePublished"]
+        assert review["url"].startswith("report.html#card-C") and review["author"]["name"]
+        rating = review["reviewRating"]
+        assert rating["alternateName"] and rating["ratingValue"] in RATING_VALUES.values()
+        assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim" and item["author"] and item["datePublished"] == "2024-01-10"
+        assert item["appearance"]["headline"]
+
+
+def test_pdf_has_numbered_pages_every_section_and_no_error_text():
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", PDF], capture_output=True, text=True).stdout)[1])
+    text = subprocess.run(["pdftotext", "-layout", PDF, "-"], capture_output=True, text=True).stdout
+    assert 30 <= pages <= 400
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    headings = [re.match(r"# (.+)", c["source"] if isinstance(c["source"], str) else "".join(c["source"])).group(1)
+                for path in sorted(config.NOTEBOOKS.glob("*.ipynb"))
+                for c in json.loads(path.read_text())["cells"][:1]]
+    flat = re.sub(r"\s+", " ", text)
+    for heading in headings + ["Contents", "Build provenance"]:
+        assert heading in flat, heading
+    for bad in ("Traceback", "Error:", "NaN", "undefined"):
+        assert bad not in text, bad
+
+
+def test_pdf_links_to_sources_are_clickable():
+    from pathlib import Path
+    raw = Path(PDF).read_bytes()
+    assert raw.count(b"/URI") > 100
+
+
+def test_committed_report_is_fresh():
+    assert build.stale_inputs(config.REPORT) == []
+
+
+def test_staleness_is_detected(tmp_path):
+    import shutil
+    report = tmp_path / "report"
+    shutil.copytree(config.REPORT, report)
+    manifest = json.loads((report / "manifest.json").read_text())
+    manifest["inputs"]["data/claims.csv"] = "0" * 64
+    (report / "manifest.json").write_text(json.dumps(manifest))
+    (report / "report.html").write_text("edited by hand")
+    problems = build.stale_inputs(report)
+    assert "data/claims.csv changed since the report was built" in problems
+    assert any("report/report.html does not match" in p for p in problems)
+
+
+def test_environment_yml_and_requirements_agree():
+    environment = yaml.safe_load((config.ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    pinned = dict(line.strip().lower().split("==") for line in config.LOCK_FILE.read_text().splitlines()
+                  if line.strip() and not line.startswith("#"))
+    for requirement in pip:
+        name, version = requirement.lower().split("==")
+        assert pinned.get(name) == version, requirement
+    assert {r.split("==")[0].lower() for r in pip} == {d.lower() for d in build.DIRECT_DEPENDENCIES} | {"pytest"}
+    assert all("==" in line for line in config.LOCK_FILE.read_text().splitlines() if line.strip())
