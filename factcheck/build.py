@@ -101,6 +101,24 @@ def execute(notebook, output, params_path, failed_dir):
 
 # --- assembly ------------------------------------------------------------------------------------
 
+PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "Makefile")
+
+
+def copy_project(destination):
+    """The project's inputs and code, without build/ or report/, sharing this checkout's .venv:
+    a sandbox where tests and benchmarks may break or rebuild everything."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = config.ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    (destination / ".venv").symlink_to(config.ROOT / ".venv")
+    return destination
+
+
 def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

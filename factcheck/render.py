@@ -58,9 +58,11 @@ def link(url, label):
 
 def prose(template, **values):
     """A paragraph of report prose whose numbers and names come from the data: text escaped, numbers kept
-    as numbers so the template can format them."""
+    as numbers so the template can format them, markup made here (HTML) kept as it is."""
     def safe(value):
-        return value if isinstance(value, numbers.Number) and not pd.isna(value) else text(value)
+        if isinstance(value, HTML) or (isinstance(value, numbers.Number) and not pd.isna(value)):
+            return value
+        return text(value)
     return HTML("<p>" + template.format(**{k: safe(v) for k, v in values.items()}) + "</p>")
 
 

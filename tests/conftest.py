@@ -1,27 +1,15 @@
 """Shared fixtures. Heavy ones (project copies, browsers) are session-scoped so each is paid for once."""
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from factcheck import config
-
-COPIED = ["data", "notebooks", "factcheck", "params.yml", "requirements.txt", "Makefile"]
-
+from factcheck.build import copy_project
 
 def make_project_copy(destination):
-    """The project without build/ and report/, sharing the real .venv, so a test can break its inputs freely."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        source = config.ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
-    (destination / ".venv").symlink_to(config.ROOT / ".venv")
-    return destination
+    return copy_project(destination)
 
 
 def run_make(project, *args, offline=False, timeout=900):
