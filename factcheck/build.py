@@ -81,10 +81,10 @@ def execute(notebook, output, params_path, failed_dir):
                                    progress_bar=False, log_output=False, kernel_name="python3")
     except PapermillExecutionError as err:
         shutil.move(partial, failed)
-        executed_cells = nbformat.read(failed, as_version=4).cells
-        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in executed_cells[:err.cell_index])
+        source_cells = nbformat.read(notebook, as_version=4).cells
+        index = next((i for i, c in enumerate(source_cells) if c.source == err.source), err.cell_index)
         first_line = err.source.strip().splitlines()[0] if err.source.strip() else ""
-        raise BuildError(f"{_relative(notebook)} failed in cell {err.cell_index - injected} "
+        raise BuildError(f"{_relative(notebook)} failed in cell {index} "
                          f"(counting from 0; execution count {err.exec_count}), which starts: {first_line[:80]}\n"
                          f"  {err.ename}: {err.evalue}\n"
                          f"The executed notebook is kept at {_relative(failed)}; report/ is unchanged.") from None

@@ -2,6 +2,14 @@
 import pandas as pd
 
 
+IN_IRAQ = ("in_country_count", "in_country_estimate", "in_country_average")
+
+
+def us_troops_in_iraq(levels, series):
+    """Only the series that count US troops inside Iraq: caps, region-wide and coalition totals measure other things."""
+    return levels[levels["series_id"].isin(series.loc[series["measure"].isin(IN_IRAQ), "series_id"])]
+
+
 def nearest_points(levels, figure, window_days=366):
     """For one article figure, the closest point in time of each troop series within the window."""
     gap = (levels["date"] - figure["date"]).abs()

@@ -81,7 +81,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_it(with_good_report)
 def test_a_chart_that_fails_to_render_fails_the_build(tmp_path):
     from factcheck import build
 
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
     nb.cells = [nbformat.v4.new_code_cell("as_of = '2026-05-02'\nattack_rate_days = 7"),
                 nbformat.v4.new_code_cell("import altair as alt, pandas as pd\nfrom factcheck.charts import use_report_style\n"
                                           "use_report_style()\n"
@@ -90,7 +90,7 @@ def test_a_chart_that_fails_to_render_fails_the_build(tmp_path):
     nb.cells[1].metadata["tags"] = ["chart"]
     nbformat.write(nb, tmp_path / "broken_chart.ipynb")
     (tmp_path / "params.json").write_text('{"as_of": "2026-05-02", "attack_rate_days": 7, "formats": ["html"]}')
-    with pytest.raises(build.BuildError, match="produced no chart|SchemaValidationError|Error"):
+    with pytest.raises(build.BuildError, match="ran but its output is broken|failed in cell 1"):
         build.execute(tmp_path / "broken_chart.ipynb", tmp_path / "out.ipynb", tmp_path / "params.json", tmp_path / "failed")
     assert not (tmp_path / "out.ipynb").exists() and (tmp_path / "failed" / "broken_chart.ipynb").exists()
 
@@ -199,7 +199,7 @@ def test_nothing_dated_after_as_of_appears_in_the_early_report(early_report, bro
     html = re.sub(r'<script id="vega-bundle".*?</script>', "", html, flags=re.S)
     html = re.sub(r'<section class="appendix provenance">.*?</section>', "", html, flags=re.S)
     # The dates we read sources and reviewed claims are ours, not the story's: they may be later.
-    html = re.sub(r'<time datetime="[^"]+" data-kind="accessed">.*?</time>', "", html)
+    html = re.sub(r'<time[^>]*data-kind="accessed"[^>]*>.*?</time>', "", html)
     reviews = json.loads(re.search(r'<script id="claimreview"[^>]*>(.*?)</script>', html, re.S).group(1))
     html = re.sub(r'<script id="claimreview".*?</script>', "", html, flags=re.S)
     for review in reviews:

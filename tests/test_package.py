@@ -162,3 +162,9 @@ def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():
     assert list(early["outcome"]) == ["Too early to tell", "Too early to tell"]
     later = claims.forecast_judgements(register, outcomes, "2025-01-01").set_index("claim_id")
     assert later.loc["C1", "outcome"] == "Partly borne out" and later.loc["C2", "outcome"] == "Too early to tell"
+
+
+def test_only_series_counting_troops_inside_iraq_are_compared():
+    series = frame(series_id=["bog", "cap", "gulf"], measure=["in_country_count", "cap", "theatre"])
+    levels = frame(series_id=["bog", "cap", "gulf"], troops=[1, 2, 3])
+    assert list(context.us_troops_in_iraq(levels, series)["series_id"]) == ["bog"]
