@@ -5,9 +5,11 @@
 """
 import argparse
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,6 +68,23 @@ def strip_volatile(nb):
     return nb
 
 
+@contextlib.contextmanager
+def kernel_log(path):
+    """Send the kernel's own stderr chatter (transport warnings, shutdown notices) to a log file, not the console:
+    the kernel inherits file descriptor 2, so it is redirected at that level."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "w") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def execute(notebook, output, params_path, failed_dir):
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -77,8 +96,9 @@ def execute(notebook, output, params_path, failed_dir):
     failed.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.stem + ".partial.ipynb")
     try:
-        papermill.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(config.ROOT),
-                                   progress_bar=False, log_output=False, kernel_name="python3")
+        with kernel_log(output.parent.parent / "logs" / f"{notebook.stem}.log"):
+            papermill.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(config.ROOT),
+                                       progress_bar=False, log_output=False, kernel_name="python3")
     except PapermillExecutionError as err:
         shutil.move(partial, failed)
         source_cells = nbformat.read(notebook, as_version=4).cells

@@ -24,4 +24,16 @@ NOTEBOOK_INPUTS = {
     "90_methodology": ["article", "claims", "sources"],
 }
 
+# The column that dates each row: rows dated after `as_of` are left out of the report.
+ROW_DATE = {
+    "sources": "date_published",
+    "troop_levels": "date",
+    "troop_milestones": "date",
+    "attacks": "date",
+    "attack_events": "date",
+    "expulsion_calls": "date",
+    "events": "date",
+    "forecast_outcomes": "judged_from",
+}
+
 REPORT_FILES = ("report.html", "report.pdf", "claimreview.jsonld", "manifest.json")

@@ -6,19 +6,6 @@ import pandas as pd
 
 from . import config
 
-# The column that dates each row: rows dated after `as_of` are left out of the report.
-ROW_DATE = {
-    "sources": "date_published",
-    "troop_levels": "date",
-    "attacks": "date",
-    "attack_events": "date",
-    "troop_milestones": "date",
-    "expulsion_calls": "date",
-    "events": "date",
-    "forecast_outcomes": "judged_from",
-}
-
-
 @lru_cache(maxsize=None)
 def _schemas(package_path=config.DATAPACKAGE):
     descriptor = json.loads(package_path.read_text(encoding="utf-8"))
@@ -54,7 +41,7 @@ def as_of_view(tables, as_of):
     as_of = pd.Timestamp(as_of)
     view = {}
     for name, table in tables.items():
-        column = ROW_DATE.get(name)
+        column = config.ROW_DATE.get(name)
         if isinstance(table, pd.DataFrame) and column in table:
             table = table[table[column].isna() | (table[column] <= as_of)].reset_index(drop=True)
         view[name] = table

@@ -28,11 +28,9 @@ def defaults(path=config.PARAMS_FILE):
 
 def data_date_range(package_path=config.DATAPACKAGE):
     """The range `as_of` may take: from the article's publication to the latest dated row in data/."""
-    from .data import ROW_DATE
-
     package_path = Path(package_path)
     dates = []
-    for name, column in ROW_DATE.items():
+    for name, column in config.ROW_DATE.items():
         with open(package_path.parent / f"{name}.csv", encoding="utf-8", newline="") as handle:
             dates += [row[column] for row in csv.DictReader(handle) if row.get(column)]
     with open(package_path.parent / "article.csv", encoding="utf-8", newline="") as handle:

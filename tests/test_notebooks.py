@@ -2,7 +2,7 @@
 and every notebook executing cleanly with the default parameters and at the article's publication date."""
 import ast
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
@@ -39,16 +39,19 @@ def test_code_is_hidden_from_readers_by_tags(path):
             assert {"remove-input", "remove-cell"} & set(cell.metadata.get("tags", [])), cell.source[:60]
 
 
+def _execute(path, folder, parameters):
+    build.execute(path, folder / path.name, parameters, folder.parent / "failed")
+    return nbformat.read(folder / path.name, as_version=4)
+
+
 def _execute_all(tmp_path, as_of):
+    """Every notebook, two at a time in separate processes (each redirects its kernel's stderr)."""
     parameters = tmp_path / f"params-{as_of}.json"
     parameters.write_text(json.dumps(params.resolve({"as_of": as_of})))
-
-    def run(path):
-        build.execute(path, tmp_path / as_of / path.name, parameters, tmp_path / "failed")
-        return nbformat.read(tmp_path / as_of / path.name, as_version=4)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(NOTEBOOKS, pool.map(run, NOTEBOOKS)))
+    folder = tmp_path / "executed"
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        runs = [pool.submit(_execute, path, folder, parameters) for path in NOTEBOOKS]
+        return {path: run.result() for path, run in zip(NOTEBOOKS, runs)}
 
 
 @pytest.mark.parametrize("when", ["default", "publication"])
