@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .build import copy_project, open_page
+from .build import copy_project, launch_chromium, open_report
 
 
 def timed_make(project, *args):
@@ -28,10 +28,12 @@ def chart_draw_ms(html_path, repeats=3):
 
     times = []
     with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         for _ in range(repeats):
-            browser, page, requests = open_page(playwright, html_path)
+            page, _seen = open_report(browser, html_path)
             times.append(int(page.evaluate("document.body.dataset.chartsMs")))
-            browser.close()
+            page.close()
+        browser.close()
     return min(times), max(times)
 
 

@@ -261,35 +261,46 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
-def open_page(playwright, html_path):
-    """Headless Chromium on the report with every non-file request refused; returns (browser, page, requests)."""
-    browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+
+
+def open_report(browser, html_path):
+    """The report in a new page with every request beyond the file itself refused, once its charts have settled.
+
+    Returns the page and what it did: refused requests, console errors and dialogs (dismissed).
+    """
     page = browser.new_page()
-    requests = []
+    seen = {"requests": [], "console_errors": [], "dialogs": []}
+    own_url = Path(html_path).resolve().as_uri()
+    page.on("console", lambda message: seen["console_errors"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen["console_errors"].append(str(error)))
+    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
 
     def guard(route):
-        if route.request.url.startswith("file:"):
+        if route.request.url == own_url:
             route.continue_()
         else:
-            requests.append(route.request.url)
+            seen["requests"].append(route.request.url)
             route.abort()
 
     page.route("**/*", guard)
-    page.goto(Path(html_path).resolve().as_uri())
+    page.goto(own_url)
     page.wait_for_function("document.body.dataset.chartsDone !== undefined", timeout=60_000)
-    return browser, page, requests
+    return page, seen
 
 
 def print_pdf(html_path, pdf_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser, page, requests = open_page(playwright, html_path)
+        browser = launch_chromium(playwright)
         try:
+            page, seen = open_report(browser, html_path)
             if page.evaluate("document.body.dataset.chartsDone") != "ok":
                 raise BuildError(f"charts failed to draw while printing the PDF: {page.evaluate('document.body.dataset.chartErrors')}")
-            if requests:
-                raise BuildError(f"the report tried to load from the network: {requests[:3]}")
+            if seen["requests"]:
+                raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
             page.emulate_media(media="print")
             page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>",

@@ -1,12 +1,11 @@
 """Shared fixtures. Heavy ones (project copies, browsers) are session-scoped so each is paid for once."""
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from factcheck import config
-from factcheck.build import copy_project
+from factcheck.build import copy_project, launch_chromium, open_report
 
 def make_project_copy(destination):
     return copy_project(destination)
@@ -49,30 +48,13 @@ def early_report(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    from factcheck.build import CHROMIUM_ARGS, chromium_executable
-
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 
 
 def open_offline(browser, html_path):
-    """Open a report with every request other than the file itself refused; returns (page, requests, console errors)."""
-    page = browser.new_page()
-    requests, console_errors, dialogs = [], [], []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-
-    def guard(route):
-        if route.request.url == Path(html_path).resolve().as_uri():
-            route.continue_()
-        else:
-            requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.goto(Path(html_path).resolve().as_uri())
-    page.wait_for_function("document.body.dataset.chartsDone !== undefined", timeout=60_000)
-    return page, requests, console_errors, dialogs
+    """Open a report with the network refused; returns (page, requests, console errors, dialogs)."""
+    page, seen = open_report(browser, html_path)
+    return page, seen["requests"], seen["console_errors"], seen["dialogs"]

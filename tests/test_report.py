@@ -92,8 +92,7 @@ def test_pdf_has_numbered_pages_every_section_and_no_error_text():
 
 
 def test_pdf_links_to_sources_are_clickable():
-    from pathlib import Path
-    raw = Path(PDF).read_bytes()
+    raw = PDF.read_bytes()
     assert raw.count(b"/URI") > 100
 
 
