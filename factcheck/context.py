@@ -39,6 +39,15 @@ def compare_figures(levels, figures, tolerance_pct):
                                        "series_value", "difference_pct", "outcome"])
 
 
+def figure_verdicts(comparison):
+    """One plain answer per article figure: does it agree with the series that measure the same thing?"""
+    grouped = comparison.groupby(["claim_id", "article_figure"])["outcome"]
+    summary = grouped.agg(agreeing=lambda s: int((s == "agrees").sum()), compared="size").reset_index()
+    summary["answer"] = [("agrees with every one" if a == n else "agrees with none" if a == 0 else "agrees with some")
+                         for a, n in zip(summary["agreeing"], summary["compared"])]
+    return summary
+
+
 def series_peaks(levels):
     """The highest figure of each series and its date."""
     return levels.loc[levels.groupby("series_id")["troops"].idxmax()].sort_values("troops", ascending=False)

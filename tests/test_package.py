@@ -168,3 +168,11 @@ def test_only_series_counting_troops_inside_iraq_are_compared():
     series = frame(series_id=["bog", "cap", "gulf"], measure=["in_country_count", "cap", "theatre"])
     levels = frame(series_id=["bog", "cap", "gulf"], troops=[1, 2, 3])
     assert list(context.us_troops_in_iraq(levels, series)["series_id"]) == ["bog"]
+
+
+def test_figure_verdicts_answer_plainly():
+    comparison = frame(claim_id=["C19", "C19", "C20"], article_figure=["a", "a", "b"],
+                       outcome=["lower", "agrees", "agrees"])
+    answers = context.figure_verdicts(comparison).set_index("claim_id")
+    assert answers.loc["C19", "answer"] == "agrees with some" and answers.loc["C19", "compared"] == 2
+    assert answers.loc["C20", "answer"] == "agrees with every one"

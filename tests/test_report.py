@@ -123,3 +123,11 @@ def test_environment_yml_and_requirements_agree():
         assert pinned.get(name) == version, requirement
     assert {r.split("==")[0].lower() for r in pip} == {d.lower() for d in build.DIRECT_DEPENDENCIES} | {"pytest"}
     assert all("==" in line for line in config.LOCK_FILE.read_text().splitlines() if line.strip())
+
+
+def test_the_environment_has_exactly_the_pinned_versions():
+    from importlib import metadata
+
+    for line in config.LOCK_FILE.read_text().splitlines():
+        name, version = line.strip().split("==")
+        assert metadata.version(name) == version, name
