@@ -107,7 +107,7 @@ def troop_chart(levels, series, milestones, figures, since=None, title="US troop
             + lines + article).properties(width=WIDTH, height=340)
 
 
-def attacks_chart(attacks, series, events, publication):
+def attacks_chart(attacks, series, events, publication, figures):
     data = attacks[["date", "series_id", "total", "iraq", "syria", "stated_by"]].merge(series[["series_id", "label"]], on="series_id")
     counts = alt.Chart(data, title="Attacks on US forces in Iraq and Syria since October 2023 (cumulative)").mark_line(
         point=True).encode(
@@ -123,7 +123,10 @@ def attacks_chart(attacks, series, events, publication):
     event_marks = _rules(events[["date", "title", "description"]], "title", "description")
     pub_rule = alt.Chart(published).mark_rule(color=PUBLICATION_COLOUR, strokeWidth=2).encode(
         x="date:T", tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("date:T")])
-    return (event_marks + pub_rule + counts).properties(width=WIDTH, height=320)
+    article = alt.Chart(figures[["date", "value", "label"]]).mark_point(
+        shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
+        x="date:T", y="value:Q", tooltip=[alt.Tooltip("label:N", title="The article says"), alt.Tooltip("value:Q")])
+    return (event_marks + pub_rule + counts + article).properties(width=WIDTH, height=320)
 
 
 def rate_chart(rates, window_days):

@@ -131,3 +131,53 @@ def test_the_environment_has_exactly_the_pinned_versions():
     for line in config.LOCK_FILE.read_text().splitlines():
         name, version = line.strip().split("==")
         assert metadata.version(name) == version, name
+
+
+@pytest.fixture(scope="module")
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture(scope="module")
+def hindsight():
+    from factcheck.params import defaults
+
+    names = ["article", "claims", "claim_sources", "sources", "attacks", "series", "troop_levels", "expulsion_calls", "events"]
+    as_of = defaults()["as_of"]
+    return data.as_of_view({name: data.load_table(name) for name in names}, as_of), as_of
+
+
+def number(value):
+    return int(value.replace(",", ""))
+
+
+def test_prose_numbers_match_the_data(text, hindsight):
+    from factcheck import claims, context
+
+    tables, as_of = hindsight
+    register = claims.verdicts_as_of(tables["claims"], tables["claim_sources"], as_of)
+    counts = claims.verdict_counts(register).set_index("verdict")["claims"]
+    found = re.search(r"The register holds (\d+) claims\. (\d+) are supported, (\d+) partly supported and (\d+) inaccurate; "
+                      r"(\d+) could not be verified either way, (\d+) are opinions and (\d+) are forecasts", text)
+    assert list(map(int, found.groups())) == [len(register), *counts[["supported", "partly_supported", "inaccurate",
+                                                                        "unverifiable", "opinion", "forecast"]]]
+
+    published = tables["article"].iloc[0]["date_published"]
+    last = context.count_at(tables["attacks"], "pentagon_cumulative", published)
+    found = re.search(r"was (\d+) attacks, (\d+) of them in Iraq and (\d+) in Syria", text)
+    assert list(map(int, found.groups())) == [last["total"], last["iraq"], last["syria"]]
+
+    per_year = context.calls_per_year(tables["expulsion_calls"], 2011, int(as_of[:4]))
+    found = re.search(r"Years with no sourced call found: ([\d, ]+)\.", text)
+    assert [int(y) for y in found.group(1).split(",")] == per_year.loc[per_year["calls"] == 0, "year"].tolist()
+
+    peak = context.series_peaks(context.us_troops_in_iraq(tables["troop_levels"], tables["series"])).iloc[0]
+    found = re.search(r"The highest figure for US troops inside Iraq is ([\d,]+) \((\w+), (\d{4}-\d\d-\d\d)\)", text)
+    assert (number(found.group(1)), found.group(2), found.group(3)) == (peak["troops"], peak["series_id"],
+                                                                         peak["date"].date().isoformat())
+
+    found = re.search(r"(\d+) sources are cited", text)
+    assert int(found.group(1)) == len(tables["sources"])
+    found = re.search(r"(\d+) events from (\S+) to (\S+); the red line", text)
+    events = tables["events"]["date"]
+    assert found.groups() == (str(len(events)), events.min().date().isoformat(), events.max().date().isoformat())
