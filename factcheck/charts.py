@@ -3,7 +3,7 @@ and are drawn in the report by the single embedded copy of vega-embed."""
 import altair as alt
 import pandas as pd
 
-from .render import OUTCOME_LABELS, VERDICT_COLOURS, VERDICT_LABELS
+from .render import VERDICT_COLOURS, VERDICT_LABELS
 
 WIDTH = 620
 FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
@@ -160,7 +160,3 @@ def events_chart(events, publication):
     )
     pub = alt.Chart(pd.DataFrame({"date": [publication]})).mark_rule(color=PUBLICATION_COLOUR, strokeWidth=2).encode(x="date:T")
     return (pub + base).properties(width=WIDTH, height=240)
-
-
-def outcome_label(status):
-    return OUTCOME_LABELS[status]
