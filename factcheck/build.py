@@ -112,14 +112,15 @@ def execute(notebook, output, params_path, failed_dir):
     problems = output_problems(nb)
     if problems:
         shutil.move(partial, failed)
-        raise BuildError(f"{_relative(notebook)} ran but its output is broken:\n  " + "\n  ".join(problems) +
+        raise BuildError(f"{_relative(notebook)} ran but its output is broken (cells counted in the kept notebook):\n  "
+                         + "\n  ".join(problems) +
                          f"\nThe executed notebook is kept at {_relative(failed)}; report/ is unchanged.")
     nbformat.write(strip_volatile(nb), partial)
     partial.replace(output)
     failed.unlink(missing_ok=True)
 
 
-# --- assembly ------------------------------------------------------------------------------------
+# --- sandboxes for tests and benchmarks ----------------------------------------------------------
 
 PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "Makefile")
 
@@ -138,6 +139,8 @@ def copy_project(destination):
     (destination / ".venv").symlink_to(config.ROOT / ".venv")
     return destination
 
+
+# --- assembly ------------------------------------------------------------------------------------
 
 def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
