@@ -86,6 +86,15 @@ def _rules(frame, label_field, title_field, min_gap_days=None):
     return rules + labels
 
 
+def _article_figures(figures):
+    """The article's own figures as red diamonds at the dates they refer to."""
+    return alt.Chart(figures[["date", "value", "label"]]).mark_point(
+        shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
+        x="date:T", y="value:Q",
+        tooltip=[alt.Tooltip("label:N", title="The article says"), alt.Tooltip("value:Q", format=","),
+                 alt.Tooltip("date:T", title="Dated")])
+
+
 def troop_chart(levels, series, milestones, figures, since=None, title="US troops in Iraq, by what each source measures"):
     """Troop levels by series, milestones and the article's figures; `since` zooms in on a later period."""
     if since is not None:
@@ -99,12 +108,8 @@ def troop_chart(levels, series, milestones, figures, since=None, title="US troop
         tooltip=[alt.Tooltip("label:N", title="Series"), alt.Tooltip("date:T", title="Date"),
                  alt.Tooltip("troops:Q", title="Troops", format=","), alt.Tooltip("note:N", title="Note")],
     )
-    article = alt.Chart(figures[["date", "value", "label"]]).mark_point(shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
-        x="date:T", y="value:Q",
-        tooltip=[alt.Tooltip("label:N", title="The article says"), alt.Tooltip("value:Q", format=","),
-                 alt.Tooltip("date:T", title="Dated")])
     return (_rules(milestones[["date", "label", "description"]], "label", "description", min_gap_days=400 if since is None else 120)
-            + lines + article).properties(width=WIDTH, height=340)
+            + lines + _article_figures(figures)).properties(width=WIDTH, height=340)
 
 
 def attacks_chart(attacks, series, events, publication, figures):
@@ -123,10 +128,7 @@ def attacks_chart(attacks, series, events, publication, figures):
     event_marks = _rules(events[["date", "title", "description"]], "title", "description")
     pub_rule = alt.Chart(published).mark_rule(color=PUBLICATION_COLOUR, strokeWidth=2).encode(
         x="date:T", tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("date:T")])
-    article = alt.Chart(figures[["date", "value", "label"]]).mark_point(
-        shape="diamond", size=160, filled=True, color=PUBLICATION_COLOUR).encode(
-        x="date:T", y="value:Q", tooltip=[alt.Tooltip("label:N", title="The article says"), alt.Tooltip("value:Q")])
-    return (event_marks + pub_rule + counts + article).properties(width=WIDTH, height=320)
+    return (event_marks + pub_rule + counts + _article_figures(figures)).properties(width=WIDTH, height=320)
 
 
 def rate_chart(rates, window_days):

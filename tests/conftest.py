@@ -7,10 +7,6 @@ import pytest
 from factcheck import config
 from factcheck.build import copy_project, launch_chromium, open_report
 
-def make_project_copy(destination):
-    return copy_project(destination)
-
-
 def run_make(project, *args, offline=False, timeout=900):
     """`make` in a project copy; with offline=True inside a network namespace with only loopback."""
     command = ["make", "--no-print-directory", "-C", str(project), *args]
@@ -29,7 +25,7 @@ def offline_supported():
 
 @pytest.fixture
 def project(tmp_path):
-    return make_project_copy(tmp_path / "project")
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +34,7 @@ def early_report(tmp_path_factory):
     from factcheck import data
 
     published = data.load_table("article").iloc[0]["date_published"].date().isoformat()
-    project = make_project_copy(tmp_path_factory.mktemp("early") / "project")
+    project = copy_project(tmp_path_factory.mktemp("early") / "project")
     result = run_make(project, "report", f"AS_OF={published}", offline=offline_supported())
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "report", published

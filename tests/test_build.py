@@ -13,7 +13,8 @@ import nbformat
 import pytest
 
 from factcheck import config, params
-from tests.conftest import make_project_copy, offline_supported, open_offline, run_make
+from factcheck.build import copy_project
+from tests.conftest import offline_supported, open_offline, run_make
 from tests.test_validate import rewrite, set_cell
 
 HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert("img")>"};alert(1);//'
@@ -150,7 +151,7 @@ def test_hostile_text_in_the_data_is_escaped_everywhere(project, browser):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    project = make_project_copy(tmp_path_factory.mktemp("built") / "project")
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
     result = run_make(project, "report")
     assert result.returncode == 0, result.stderr
     assert executed_in(result.stdout) == sorted(config.NOTEBOOK_INPUTS)
