@@ -3,7 +3,7 @@ and are drawn in the report by the single embedded copy of vega-embed."""
 import altair as alt
 import pandas as pd
 
-from .render import VERDICT_COLOURS, VERDICT_LABELS
+from .vocab import VERDICT_COLOURS, VERDICT_LABELS
 
 WIDTH = 620
 FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"

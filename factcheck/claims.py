@@ -1,7 +1,7 @@
 """The claims register: numbering, verdicts as of a date, summaries and schema.org ClaimReview."""
 import pandas as pd
 
-from .render import OUTCOME_LABELS, VERDICT_LABELS
+from .vocab import OUTCOME_LABELS, VERDICT_LABELS
 
 CHECKABLE = {"supported", "partly_supported", "inaccurate"}
 

@@ -4,29 +4,7 @@ from html import escape
 
 import pandas as pd
 
-VERDICT_LABELS = {
-    "supported": "Supported",
-    "partly_supported": "Partly supported",
-    "inaccurate": "Inaccurate",
-    "unverifiable": "Unverifiable",
-    "opinion": "Opinion",
-    "forecast": "Forecast",
-}
-VERDICT_COLOURS = {
-    "supported": "#1a9850",
-    "partly_supported": "#e08214",
-    "inaccurate": "#d73027",
-    "unverifiable": "#7f7f7f",
-    "opinion": "#8073ac",
-    "forecast": "#2c7bb6",
-}
-OUTCOME_LABELS = {
-    "borne_out": "Borne out",
-    "not_borne_out": "Not borne out",
-    "partly": "Partly borne out",
-    "too_early": "Too early to tell",
-}
-
+from .vocab import OUTCOME_LABELS, VERDICT_COLOURS, VERDICT_LABELS  # noqa: F401 (re-exported for notebooks)
 
 class HTML(str):
     """Markup that is already safe: displayed as text/html in a notebook."""
