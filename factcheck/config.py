@@ -8,10 +8,12 @@ ARTICLE_TEXT = DATA / "article.txt"
 NOTEBOOKS = ROOT / "notebooks"
 PARAMS_FILE = ROOT / "params.yml"
 LOCK_FILE = ROOT / "requirements.txt"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE / "templates"
 TEMPLATE_NAME = "report"
 BUILD = ROOT / "build"
 REPORT = ROOT / "report"
+VIEWS = ROOT / "views"
 
 # The data resources each notebook may read. The Makefile's dependencies are generated from this
 # table, and `data.load_inputs` refuses anything not declared here.

@@ -12,6 +12,11 @@ def _schemas(package_path=config.DATAPACKAGE):
     return {r["name"]: r for r in descriptor["resources"]}
 
 
+def resource_paths(package_path=config.DATAPACKAGE):
+    """Each resource's file, as the descriptor's `path` gives it."""
+    return {name: package_path.parent / r["path"] for name, r in _schemas(package_path).items()}
+
+
 def load_table(name, package_path=config.DATAPACKAGE):
     resource = _schemas(package_path)[name]
     frame = pd.read_csv(package_path.parent / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")

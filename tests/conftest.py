@@ -1,26 +1,17 @@
-"""Shared fixtures. Heavy ones (project copies, browsers) are session-scoped so each is paid for once."""
-import os
-import subprocess
-
+"""Shared fixtures. Heavy ones (built reports, browsers) are session-scoped and built in temporary project copies:
+no test reads this checkout's build/, report/ or views/."""
 import pytest
 
-from factcheck import config
-from factcheck.build import copy_project, launch_chromium, open_report
-
-def run_make(project, *args, offline=False, timeout=900):
-    """`make` in a project copy; with offline=True inside a network namespace with only loopback."""
-    command = ["make", "--no-print-directory", "-C", str(project), *args]
-    if offline:
-        command = ["unshare", "--net", "sh", "-c", "ip link set lo up 2>/dev/null || true; exec \"$@\"", "sh", *command]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "MAKEFLAGS": ""})
+from factcheck import data
+from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
 
 
-def offline_supported():
-    try:
-        return subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
-    except FileNotFoundError:
-        return False
+def pytest_collection_modifyitems(items):
+    """Tests that need a built report or a browser are marked `build`; `make test-unit` leaves them out."""
+    for item in items:
+        if item.module.__name__.split(".")[-1] in {"test_build", "test_report", "test_notebooks", "test_reader"} \
+                or "build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)
 
 
 @pytest.fixture
@@ -29,15 +20,22 @@ def project(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def standard_report(tmp_path_factory):
+    """The standard report built from scratch in a copy of the project."""
+    project = copy_project(tmp_path_factory.mktemp("standard") / "project")
+    result = run_make(project, "report")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
 def early_report(tmp_path_factory):
     """The whole report built at the article's publication date, offline, in a copy of the project."""
-    from factcheck import data
-
     published = data.load_table("article").iloc[0]["date_published"].date().isoformat()
     project = copy_project(tmp_path_factory.mktemp("early") / "project")
     result = run_make(project, "report", f"AS_OF={published}", offline=offline_supported())
     assert result.returncode == 0, result.stdout + result.stderr
-    return project / "report", published
+    return project / "views" / f"as_of={published}", published
 
 
 @pytest.fixture(scope="session")
@@ -48,9 +46,3 @@ def browser():
         launched = launch_chromium(playwright)
         yield launched
         launched.close()
-
-
-def open_offline(browser, html_path):
-    """Open a report with the network refused; returns (page, requests, console errors, dialogs)."""
-    page, seen = open_report(browser, html_path)
-    return page, seen["requests"], seen["console_errors"], seen["dialogs"]

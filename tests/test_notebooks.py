@@ -1,15 +1,24 @@
-"""The committed notebooks: no outputs, one parameters cell matching params.yml, code hidden by tags,
-and every notebook executing cleanly with the default parameters and at the article's publication date."""
+"""The committed notebooks: no outputs, one typed and described parameters cell matching params.yml, code hidden
+by tags, runnable from any working directory, and every notebook executing cleanly at both ends of `as_of`."""
 import ast
-import json
-from concurrent.futures import ProcessPoolExecutor
+import os
+import subprocess
 
 import nbformat
 import pytest
 
-from factcheck import build, config, data, params
+from factcheck import config, data, params
+from factcheck.pipeline import execute
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+PYTHON = config.ROOT / ".venv" / "bin" / "python"
+
+
+def parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1
+    return cells[0]
 
 
 def test_every_notebook_declares_its_inputs():
@@ -23,12 +32,14 @@ def test_committed_notebook_has_no_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_one_parameters_cell_with_the_standard_defaults(path):
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(cells) == 1
-    assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cells[0].source).body}
-    assert assigned == params.notebook_parameters(params.defaults())
+def test_one_parameters_cell_typed_and_described_with_the_standard_defaults(path):
+    cell = parameters_cell(path)
+    assigned = {}
+    for node, line in zip(ast.parse(cell.source).body, [l for l in cell.source.splitlines() if l.strip()]):
+        assert isinstance(node, ast.AnnAssign), f"{line!r} has no type annotation"
+        assert "#" in line and line.split("#", 1)[1].strip(), f"{line!r} has no one-line description"
+        assigned[node.target.id] = ast.literal_eval(node.value)
+    assert assigned == params.notebook_parameters(params.resolve({}))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,28 +50,40 @@ def test_code_is_hidden_from_readers_by_tags(path):
             assert {"remove-input", "remove-cell"} & set(cell.metadata.get("tags", [])), cell.source[:60]
 
 
-def _execute(path, folder, parameters):
-    build.execute(path, folder / path.name, parameters, folder.parent / "failed")
-    return nbformat.read(folder / path.name, as_version=4)
+def test_papermill_help_shows_each_parameters_type_and_description():
+    result = subprocess.run([str(config.ROOT / ".venv" / "bin" / "papermill"), "--help-notebook",
+                             str(config.NOTEBOOKS / "30_attacks.ipynb")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for name, entry in params.spec().items():
+        if entry["scope"] == "notebooks":
+            line = next(l for l in result.stdout.splitlines() if l.strip().startswith(f"{name}:"))
+            assert "Unknown type" not in line and len(line.split("  ", 1)[-1].strip()) > 10, line
+
+
+def test_a_notebook_runs_from_the_notebooks_folder_as_jupyter_would(tmp_path):
+    """JupyterLab opened on notebooks/ starts kernels there; the installed package must be found from any folder."""
+    script = ("import nbformat, nbclient; nb = nbformat.read('30_attacks.ipynb', as_version=4); "
+              "nbclient.NotebookClient(nb, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute(); "
+              "print('ran', len(nb.cells))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([str(PYTHON), "-c", script], cwd=config.NOTEBOOKS, capture_output=True, text=True, env=env,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("ran")
 
 
 def _execute_all(tmp_path, as_of):
-    """Every notebook, two at a time in separate processes (each redirects its kernel's stderr)."""
-    parameters = tmp_path / f"params-{as_of}.json"
-    parameters.write_text(json.dumps(params.resolve({"as_of": as_of})))
-    folder = tmp_path / "executed"
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        runs = [pool.submit(_execute, path, folder, parameters) for path in NOTEBOOKS]
-        return {path: run.result() for path, run in zip(NOTEBOOKS, runs)}
+    parameters = params.notebook_parameters(params.resolve({"as_of": as_of}))
+    executed = execute.execute_all(NOTEBOOKS, parameters, tmp_path / as_of, jobs=2)
+    return {path: nbformat.read(out, as_version=4) for path, out in zip(NOTEBOOKS, executed)}
 
 
 @pytest.mark.parametrize("when", ["default", "publication"])
 def test_every_notebook_executes(tmp_path, when):
-    as_of = params.defaults()["as_of"] if when == "default" else \
+    as_of = params.resolve({})["as_of"] if when == "default" else \
         data.load_table("article").iloc[0]["date_published"].date().isoformat()
-    executed = _execute_all(tmp_path, as_of)
-    for path, nb in executed.items():
-        assert build.output_problems(nb) == [], path.name
+    for path, nb in _execute_all(tmp_path, as_of).items():
+        assert execute.output_problems(nb) == [], path.name
         charts = [c for c in nb.cells if "chart" in c.metadata.get("tags", [])]
-        assert all(any(build.VEGA_LITE in o.get("data", {}) for o in c.outputs) for c in charts), path.name
+        assert charts == [] or all(any(execute.VEGA_LITE in o.get("data", {}) for o in c.outputs) for c in charts)
         assert "papermill" not in nb.metadata

@@ -7,7 +7,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from factcheck import build, claims, context, data, render
+from factcheck import claims, context, data, render
+from factcheck.pipeline import assemble, execute
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"};alert(3);//'
 
@@ -131,13 +132,13 @@ def code_cell(tags=(), outputs=()):
      "ValueError: bad"),
 ])
 def test_output_problems_catches_what_papermill_lets_through(cell, expected):
-    (problem,) = build.output_problems(notebook_with(cell))
+    (problem,) = execute.output_problems(notebook_with(cell))
     assert expected in problem and problem.startswith("cell 0")
 
 
 def test_a_chart_cell_with_its_chart_passes():
-    chart = {"output_type": "display_data", "metadata": {}, "data": {build.VEGA_LITE: {}, "text/plain": "c"}}
-    assert build.output_problems(notebook_with(code_cell(["chart"], [chart]))) == []
+    chart = {"output_type": "display_data", "metadata": {}, "data": {execute.VEGA_LITE: {}, "text/plain": "c"}}
+    assert execute.output_problems(notebook_with(code_cell(["chart"], [chart]))) == []
 
 
 def test_volatile_metadata_is_stripped():
@@ -145,13 +146,13 @@ def test_volatile_metadata_is_stripped():
     nb.metadata["papermill"] = {"start_time": "now"}
     nb.cells[0].metadata["execution"] = {"iopub.status.busy": "now"}
     nb.cells[0].metadata["papermill"] = {"duration": 1}
-    text = json.dumps(build.strip_volatile(nb))
+    text = json.dumps(execute.strip_volatile(nb))
     assert "now" not in text and "duration" not in text
 
 
 def test_table_of_contents_nests_level_two_under_level_one():
     html = '<h1 id="a">A<a class="anchor-link">¶</a></h1><h2 id="b">B</h2><h1 id="c">C</h1>'
-    assert build.table_of_contents(html) == ('<ol class="toc"><li><a href="#a">A</a><ol><li><a href="#b">B</a></li>'
+    assert assemble.table_of_contents(html) == ('<ol class="toc"><li><a href="#a">A</a><ol><li><a href="#b">B</a></li>'
                                              '</ol></li><li><a href="#c">C</a></ol>')
 
 

@@ -1,0 +1,228 @@
+"""One command line for the whole pipeline: `python -m factcheck <command>` (`make help` shows the make targets).
+
+    python -m factcheck build [name=value ...]       validate, execute what changed, assemble, publish
+    python -m factcheck notebook 30_attacks [name=value ...]
+    python -m factcheck check-fresh | views | params | validate
+"""
+import argparse
+import contextlib
+import json
+import shutil
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import config
+from .pipeline import BuildError
+from .pipeline.manifest import MANIFEST, input_hashes, manifest_for, read_manifest, relative, sha256, stale_reasons
+
+ERROR_LOG = config.BUILD / "logs" / "error.log"
+
+
+class Progress:
+    """Each step's name, then its duration; silent with --quiet except for errors."""
+
+    def __init__(self, quiet):
+        self.quiet = quiet
+
+    def say(self, message):
+        if not self.quiet:
+            print(message, flush=True)
+
+    @contextlib.contextmanager
+    def step(self, name):
+        start = time.perf_counter()
+        self.say(f"{name} ...")
+        yield
+        self.say(f"{name}: done in {time.perf_counter() - start:.1f} s")
+
+    def notebook_done(self, stem, seconds, done, total):
+        self.say(f"  {stem} done in {seconds:.1f} s, {done}/{total}")
+
+
+def parse_assignments(items):
+    from .params import ParameterError
+
+    pairs = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"parameter {item!r} is not of the form name=value")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def view_name(parameters, defaults):
+    """`as_of=2024-01-10,formats=html` from the parameters that differ from the defaults ('' for the standard report)."""
+    def shown(value):
+        return "+".join(map(str, value)) if isinstance(value, list) else str(value)
+    return ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
+
+
+def output_folder(parameters, defaults):
+    name = view_name(parameters, defaults)
+    return config.VIEWS / name if name else config.REPORT
+
+
+def resolved(assignments):
+    from . import params
+
+    values = params.resolve(parse_assignments(assignments))
+    return values, params.resolve({})
+
+
+def validate_data(progress):
+    from .validate import DataValidationError, validate
+
+    with progress.step("validate data/"):
+        errors = validate()
+        if errors:
+            raise BuildError(str(DataValidationError(errors)) + "\nThe build stopped before running any notebook.")
+
+
+def notebook_parameters(values):
+    from .params import notebook_parameters as scoped
+
+    return scoped(values)
+
+
+def build(assignments, jobs, progress):
+    from .pipeline import publish
+
+    values, defaults = resolved(assignments)
+    out = output_folder(values, defaults)
+    if not stale_reasons(out, values):
+        progress.say(f"{relative(out)}/ is up to date with its inputs")
+        Path(out / MANIFEST).touch()
+        return out
+    validate_data(progress)
+    view = out.name if out != config.REPORT else "report"
+    notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    from .pipeline.execute import execute_all
+
+    with progress.step(f"execute {len(notebooks)} notebooks ({jobs} at a time; unchanged ones are reused)"):
+        executed = execute_all(notebooks, notebook_parameters(values), config.BUILD / view, jobs=jobs,
+                               progress=progress.notebook_done)
+    with publish.exclusive(out):
+        staging = publish.staging_folder(out)
+        try:
+            _assemble(executed, values, staging, progress)
+            publish.swap_in(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    manifest = read_manifest(out)
+    progress.say(f"wrote {relative(out)}/:")
+    for name in [*manifest["outputs"], MANIFEST]:
+        progress.say(f"  {relative(out / name)}  {(out / name).stat().st_size / 1e6:.2f} MB")
+    return out
+
+
+def _assemble(executed, values, staging, progress):
+    from .pipeline.assemble import assemble
+
+    hashes = input_hashes()
+    manifest = manifest_for(values, hashes, {})
+    with progress.step("assemble HTML"):
+        written = assemble(executed, values, manifest, staging)
+    if "pdf" in values["formats"]:
+        from .pipeline.browser import print_pdf
+
+        with progress.step("print PDF"):
+            print_pdf(staging / "report.html", staging / "report.pdf", "Will Iraq expel the remaining U.S. troops? A fact-check",
+                      values["as_of"])
+        written.append("report.pdf")
+    if "html" not in values["formats"]:
+        (staging / "report.html").unlink()
+        written.remove("report.html")
+    manifest["outputs"] = {name: sha256(staging / name) for name in sorted(written)}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def run_notebook(stem, assignments, progress):
+    from .pipeline.execute import execute
+
+    notebook = config.NOTEBOOKS / f"{stem}.ipynb"
+    if not notebook.exists():
+        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS.glob("*.ipynb")))
+        raise BuildError(f"no notebook {stem!r}: choose one of {names}")
+    values, defaults = resolved(assignments)
+    validate_data(progress)
+    folder = config.BUILD / "notebooks" / (view_name(values, defaults) or "default")
+    with progress.step(f"execute {stem}"):
+        execute(notebook, folder / notebook.name, notebook_parameters(values), folder / "failed", folder / "logs")
+    print(f"executed notebook: {relative(folder / notebook.name)}")
+
+
+def list_views():
+    views = sorted(p for p in config.VIEWS.glob("*") if p.is_dir() and not p.name.startswith("."))
+    if not views:
+        print("no views built yet: `make report AS_OF=2024-01-10` builds one into views/as_of=2024-01-10/")
+    for view in views:
+        manifest = read_manifest(view)
+        problems = stale_reasons(view, manifest.get("parameters") if manifest else None)
+        files = ", ".join(manifest["outputs"]) if manifest else "nothing"
+        print(f"{relative(view)}/  {'fresh' if not problems else 'STALE: ' + problems[0]}  ({files})")
+
+
+def check_fresh():
+    values, _ = resolved([])
+    problems = stale_reasons(config.REPORT, values)
+    if problems:
+        raise BuildError("the committed report is stale:\n  " + "\n  ".join(problems) + "\nRun `make report` and commit report/.")
+    print("report/ is up to date with its inputs")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m factcheck", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quiet", action="store_true", help="print only errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build report/ (default parameters) or views/<parameters>/")
+    b.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
+    b.add_argument("--jobs", type=int, default=2)
+    n = sub.add_parser("notebook", help="execute one notebook into build/notebooks/")
+    n.add_argument("notebook")
+    n.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
+    sub.add_parser("check-fresh", help="fail if report/ is stale against its inputs")
+    sub.add_parser("views", help="list the built views and whether each is fresh")
+    sub.add_parser("params", help="list the parameters")
+    sub.add_parser("validate", help="validate data/")
+    args = parser.parse_args(argv)
+    progress = Progress(args.quiet)
+    # Ctrl-C and kill stop the build cleanly even where the parent ignored SIGINT (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    from .params import ParameterError
+
+    try:
+        if args.command == "build":
+            build(args.assignments, args.jobs, progress)
+        elif args.command == "notebook":
+            run_notebook(args.notebook, args.assignments, progress)
+        elif args.command == "check-fresh":
+            check_fresh()
+        elif args.command == "views":
+            list_views()
+        elif args.command == "params":
+            from . import params
+            return params.main(["list"])
+        elif args.command == "validate":
+            validate_data(progress)
+    except ParameterError as err:
+        print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
+        return 2
+    except BuildError as err:
+        print(f"BUILD FAILED: {err}\nThe previous report is unchanged.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("BUILD INTERRUPTED: the previous report is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug, not an input problem: one line here, the traceback in the log
+        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+        ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"BUILD FAILED unexpectedly: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
+              f"(traceback in {relative(ERROR_LOG)}). The previous report is unchanged.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,93 @@
+"""Headless Chromium: found once, opened with the network refused, and used to print a tagged PDF with bookmarks
+whose bytes depend only on the page (its dates and document id are fixed from the inputs)."""
+import os
+import shutil
+from pathlib import Path
+
+from . import BuildError
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def chromium_executable():
+    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
+                      shutil.which("google-chrome")):
+        if candidate:
+            return candidate
+    raise BuildError("no Chromium found to print the PDF: install Debian's chromium (apt-get install chromium) "
+                     "or set CHROMIUM to a Chrome/Chromium executable")
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+
+
+def open_report(browser, html_path, **context_options):
+    """The report in a new page with every request beyond the file itself refused, once its charts have settled.
+
+    Returns the page and what it did: refused requests, console errors and dialogs (dismissed).
+    """
+    page = browser.new_page(**context_options)
+    seen = {"requests": [], "console_errors": [], "dialogs": []}
+    own_url = Path(html_path).resolve().as_uri()
+    page.on("console", lambda message: seen["console_errors"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen["console_errors"].append(str(error)))
+    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
+
+    def guard(route):
+        if route.request.url.split("#")[0] == own_url:
+            route.continue_()
+        else:
+            seen["requests"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto(own_url)
+    page.wait_for_function("document.body.dataset.chartsDone !== undefined", timeout=60_000)
+    return page, seen
+
+
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+          'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+
+
+def print_pdf(html_path, pdf_path, title, document_date):
+    """Print the page to A4, then fix the PDF's dates to `document_date` and derive its id from its content."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page, seen = open_report(browser, html_path)
+            if page.evaluate("document.body.dataset.chartsDone") != "ok":
+                raise BuildError(f"charts failed to draw while printing the PDF: {page.evaluate('document.body.dataset.chartErrors')}")
+            if seen["requests"]:
+                raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
+            page.emulate_media(media="print")
+            page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
+                     header_template="<span></span>", footer_template=FOOTER, tagged=True, outline=True,
+                     margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
+        finally:
+            browser.close()
+    fix_pdf_metadata(pdf_path, title, document_date)
+
+
+def fix_pdf_metadata(pdf_path, title, document_date):
+    """Chromium stamps the clock into CreationDate, ModDate and the XMP packet; replace them with `document_date`."""
+    import pikepdf
+
+    pdf_path = Path(pdf_path)
+    stamp = f"D:{document_date.replace('-', '')}000000Z"
+    fixed = pdf_path.with_suffix(".fixed.pdf")
+    with pikepdf.open(pdf_path) as pdf:
+        if "/Metadata" in pdf.Root:
+            del pdf.Root.Metadata
+        pdf.docinfo["/CreationDate"] = stamp
+        pdf.docinfo["/ModDate"] = stamp
+        pdf.docinfo["/Title"] = title
+        if "/ID" in pdf.trailer:  # qpdf keeps the old id's first half: drop it so the whole id comes from the content
+            del pdf.trailer["/ID"]
+        pdf.save(fixed, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    fixed.replace(pdf_path)

@@ -1,0 +1,206 @@
+"""Execute notebooks with papermill, several kernels at once from one process, each over IPC (Unix sockets).
+
+A notebook is re-executed only when its key changes: the notebook, the data files it declared, the package code,
+the lock file and its parameters. Executed notebooks carry no timestamps or kernel ids.
+"""
+import hashlib
+import json
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+
+from .. import config
+from ..charts import VEGA_LITE_MIMETYPE as VEGA_LITE
+from . import BuildError
+from .manifest import relative, sha256
+
+CHART_TAG = "chart"
+PARAMETERS_TAG = "parameters"
+
+
+_kernel_log = threading.local()  # each notebook runs in its own thread, and its kernel is started there
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernels on Unix sockets in a private folder: no TCP ports to collide, no network interface needed.
+    The kernel's own stderr chatter goes to the notebook's log file, not the console."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self._socket_dir = tempfile.mkdtemp(prefix="fck-")
+        self.ip = str(Path(self._socket_dir) / "k")
+
+    async def start_kernel(self, **kwargs):
+        log = getattr(_kernel_log, "file", None)
+        if log is not None:
+            kwargs.setdefault("stdout", log)
+            kwargs.setdefault("stderr", log)
+        return await super().start_kernel(**kwargs)
+
+    async def cleanup_resources(self, restart=False):
+        await super().cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+def read_notebook(path):
+    """A source notebook, refused with one line if it is not valid JSON or has no single `parameters` cell."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as err:  # nbformat raises NotJSONError, ValidationError, UnicodeDecodeError...
+        raise BuildError(f"{relative(path)} is not a readable notebook ({type(err).__name__}: "
+                         f"{str(err).splitlines()[0][:120]}): restore it with `git checkout -- {relative(path)}`") from None
+    count = sum(PARAMETERS_TAG in c.metadata.get("tags", []) for c in nb.cells)
+    if count != 1:
+        raise BuildError(f"{relative(path)} has {count} cells tagged '{PARAMETERS_TAG}': it needs exactly one")
+    return nb
+
+
+def output_problems(nb):
+    """What papermill lets through: error outputs, tracebacks printed to stderr, chart cells with no chart."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        for output in outputs:
+            if output.output_type == "error":
+                problems.append(f"cell {index}: {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr" and "Traceback" in output.text:
+                last = output.text.strip().splitlines()[-1]
+                problems.append(f"cell {index}: a traceback was printed while displaying output: {last}")
+        if CHART_TAG in cell.metadata.get("tags", []) and not any(VEGA_LITE in o.get("data", {}) for o in outputs):
+            problems.append(f"cell {index} is tagged '{CHART_TAG}' but produced no chart")
+    return problems
+
+
+def strip_volatile(nb):
+    """Drop timestamps, durations and kernel ids, which differ on every run and must not reach the report."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.get("kernelspec", {}).pop("env", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def declared_inputs(stem):
+    """The data files a notebook declared in config.NOTEBOOK_INPUTS."""
+    from ..data import resource_paths
+
+    paths = resource_paths()
+    names = config.NOTEBOOK_INPUTS.get(stem)
+    if names is None:
+        raise BuildError(f"notebooks/{stem}.ipynb is not declared in factcheck/config.py NOTEBOOK_INPUTS: "
+                         "add it with the data tables it reads")
+    files = [paths[name] for name in names]
+    return files + ([config.ARTICLE_TEXT] if "article" in names else [])
+
+
+def execution_key(notebook, parameters):
+    """Everything an executed notebook is a function of, as one digest."""
+    parts = [sha256(notebook), json.dumps(parameters, sort_keys=True), sha256(config.LOCK_FILE)]
+    parts += [sha256(p) for p in declared_inputs(Path(notebook).stem)]
+    parts += [sha256(p) for p in sorted(config.PACKAGE.rglob("*.py"))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _failed_cell(notebook, err):
+    source_cells = nbformat.read(notebook, as_version=4).cells
+    index = next((i for i, c in enumerate(source_cells) if c.source == err.source), err.cell_index)
+    first_line = err.source.strip().splitlines()[0] if err.source.strip() else ""
+    return index, first_line[:80]
+
+
+def execute(notebook, output, parameters, failed_dir, log_dir=None):
+    """One notebook into `output`; on failure the executed copy is kept in `failed_dir` and BuildError names the cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook, output, failed_dir = Path(notebook), Path(output), Path(failed_dir)
+    read_notebook(notebook)
+    failed = failed_dir / notebook.name
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.stem + ".partial.ipynb")
+    log_dir = Path(log_dir or output.parent)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{notebook.stem}.log"
+    try:
+        with open(log_path, "w") as log:
+            _kernel_log.file = log
+            papermill.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(config.ROOT),
+                                       progress_bar=False, log_output=False, kernel_name="python3",
+                                       kernel_manager_class="factcheck.pipeline.execute.IPCKernelManager",
+                                       start_timeout=120)
+    except PapermillExecutionError as err:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        shutil.move(partial, failed)
+        index, first_line = _failed_cell(notebook, err)
+        raise BuildError(f"{relative(notebook)} failed in cell {index} "
+                         f"(counting from 0; execution count {err.exec_count}), which starts: {first_line}\n"
+                         f"  {err.ename}: {err.evalue}\n"
+                         f"The executed notebook is kept at {relative(failed)}.") from None
+    except BuildError:
+        raise
+    except Exception as err:  # the kernel could not start, or died
+        partial.unlink(missing_ok=True)
+        raise BuildError(f"{relative(notebook)}: the kernel failed ({type(err).__name__}: "
+                         f"{str(err).strip().splitlines()[0][:160] if str(err).strip() else 'no message'}). "
+                         f"Check that .venv has ipykernel (`make venv`) and that memory is free; "
+                         f"the kernel's own output is in {relative(log_path)}") from None
+    nb = nbformat.read(partial, as_version=4)
+    problems = output_problems(nb)
+    if problems:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        shutil.move(partial, failed)
+        raise BuildError(f"{relative(notebook)} ran but its output is broken (cells counted in the kept notebook):\n  "
+                         + "\n  ".join(problems) + f"\nThe executed notebook is kept at {relative(failed)}.")
+    nbformat.write(strip_volatile(nb), partial)
+    partial.replace(output)
+    (failed_dir / notebook.name).unlink(missing_ok=True)
+
+
+def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
+    """Every notebook whose key changed, `jobs` kernels at a time; returns the executed paths in notebook order.
+
+    `progress(stem, seconds, done, total)` is called as each one finishes. The first failure is raised after the
+    notebooks already running have finished, so no kernel is left behind.
+    """
+    folder = Path(folder)
+    executed = folder / "executed"
+    executed.mkdir(parents=True, exist_ok=True)
+    outputs = [executed / Path(nb).name for nb in notebooks]
+    stale = []
+    for notebook, output in zip(notebooks, outputs):
+        key = execution_key(notebook, parameters)
+        key_file = output.with_suffix(".key")
+        if not (output.exists() and key_file.exists() and key_file.read_text() == key):
+            stale.append((notebook, output, key_file, key))
+    lock = threading.Lock()
+    done = []
+
+    def run(notebook, output, key_file, key):
+        key_file.unlink(missing_ok=True)
+        start = time.perf_counter()
+        execute(notebook, output, parameters, folder / "failed", folder / "logs")
+        key_file.write_text(key)
+        with lock:
+            done.append(notebook)
+            if progress:
+                progress(Path(notebook).stem, time.perf_counter() - start, len(done), len(stale))
+
+    errors = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in as_completed([pool.submit(run, *item) for item in stale]):
+            if future.exception():
+                errors.append(future.exception())
+    if errors:
+        raise errors[0]
+    return outputs

@@ -1,0 +1,80 @@
+"""Provenance: the hash of every input, one digest naming them all, package versions, and freshness checks.
+
+The report names its inputs by content, never by commit, so a fresh clone rebuilds the committed report exactly.
+"""
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from .. import config
+
+DIRECT_DEPENDENCIES = ("pandas", "altair", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyter-client",
+                       "frictionless", "playwright", "vl-convert-python", "PyYAML", "Jinja2", "filelock", "pikepdf")
+MANIFEST = "manifest.json"
+
+
+def relative(path):
+    path = Path(path).resolve()
+    return str(path.relative_to(config.ROOT)) if path.is_relative_to(config.ROOT) else str(path)
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_files():
+    """Everything the report is a function of: data, notebooks, parameters, lock file, templates and package."""
+    patterns = [(config.DATA, "*"), (config.NOTEBOOKS, "*.ipynb"), (config.TEMPLATE_DIR, "**/*"),
+                (config.PACKAGE, "**/*.py")]
+    files = [p for folder, pattern in patterns for p in folder.glob(pattern)
+             if p.is_file() and "__pycache__" not in p.parts]
+    return sorted(files + [config.PARAMS_FILE, config.LOCK_FILE])
+
+
+def input_hashes():
+    return {relative(p): sha256(p) for p in input_files()}
+
+
+def digest_of(hashes):
+    """One SHA-256 over the sorted (path, hash) pairs: the report's identity."""
+    return hashlib.sha256("".join(f"{p}\0{h}\n" for p, h in sorted(hashes.items())).encode()).hexdigest()
+
+
+def package_versions():
+    return {name: metadata.version(name) for name in DIRECT_DEPENDENCIES}
+
+
+def manifest_for(parameters, hashes, outputs):
+    return {"parameters": parameters, "inputs": hashes, "input_digest": digest_of(hashes),
+            "packages": package_versions(), "outputs": outputs}
+
+
+def read_manifest(folder):
+    path = Path(folder) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+
+
+def stale_reasons(folder, parameters=None):
+    """Why `folder` does not hold the report of the current inputs (and of `parameters`, if given); [] if fresh."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return [f"{relative(folder / MANIFEST)} is missing or unreadable"]
+    recorded, current = manifest.get("inputs", {}), input_hashes()
+    problems = [f"{path} changed since the report was built" for path in sorted(current) if recorded.get(path) != current[path]]
+    problems += [f"{path} was an input but no longer exists" for path in sorted(set(recorded) - set(current))]
+    if parameters is not None and manifest.get("parameters") != parameters:
+        problems.append(f"it was built with parameters {manifest.get('parameters')}, not {parameters}")
+    outputs = manifest.get("outputs", {})
+    for name, digest in outputs.items():
+        if not (folder / name).exists() or sha256(folder / name) != digest:
+            problems.append(f"{relative(folder / name)} does not match its hash in the manifest (edited by hand or half-written)")
+    extra = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in outputs and p.name != MANIFEST)
+    problems += [f"{relative(folder / name)} is not listed in the manifest" for name in extra]
+    return problems

@@ -1,0 +1,201 @@
+"""Unit tests of the pipeline's pure parts: notebooks refused clearly, view names, manifest freshness,
+all-or-nothing publishing, the build lock, fixed PDF metadata and the kernel transport."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from factcheck import cli, config
+from factcheck.pipeline import BuildError, execute, manifest, publish
+
+
+def write_notebook(path, cells):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return path
+
+
+def parameters_cell(source="as_of = '2026-05-02'"):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    return cell
+
+
+@pytest.mark.parametrize("content,expected", [
+    ('{"cells": [', "is not a readable notebook"),
+    ("", "is not a readable notebook"),
+])
+def test_a_broken_notebook_file_is_named(tmp_path, content, expected):
+    path = tmp_path / "broken.ipynb"
+    path.write_text(content)
+    with pytest.raises(BuildError, match=expected) as raised:
+        execute.read_notebook(path)
+    assert "broken.ipynb" in str(raised.value)
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_a_notebook_needs_exactly_one_parameters_cell(tmp_path, count):
+    path = write_notebook(tmp_path / "nb.ipynb", [parameters_cell() for _ in range(count)])
+    with pytest.raises(BuildError, match=f"has {count} cells tagged 'parameters'"):
+        execute.read_notebook(path)
+
+
+def test_view_names_list_only_what_differs_from_the_defaults():
+    defaults = {"as_of": "2026-05-02", "attack_rate_days": 7, "formats": ["html", "pdf"]}
+    assert cli.view_name(defaults, defaults) == ""
+    assert cli.output_folder(defaults, defaults) == config.REPORT
+    changed = {**defaults, "as_of": "2024-01-10", "formats": ["html"]}
+    assert cli.view_name(changed, defaults) == "as_of=2024-01-10,formats=html"
+    assert cli.output_folder(changed, defaults) == config.VIEWS / "as_of=2024-01-10,formats=html"
+
+
+def test_the_input_digest_changes_with_any_input_and_not_with_order():
+    hashes = {"a": "1", "b": "2"}
+    assert manifest.digest_of(hashes) == manifest.digest_of(dict(reversed(list(hashes.items()))))
+    assert manifest.digest_of(hashes) != manifest.digest_of({"a": "1", "b": "3"})
+    assert manifest.digest_of(hashes) != manifest.digest_of({"a": "1", "c": "2"})
+
+
+def fake_report(folder, parameters):
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<p>report</p>")
+    outputs = {"report.html": manifest.sha256(folder / "report.html")}
+    (folder / "manifest.json").write_text(json.dumps(manifest.manifest_for(parameters, manifest.input_hashes(), outputs)))
+    return folder
+
+
+def test_a_fresh_report_has_no_stale_reasons_and_each_kind_of_staleness_is_named(tmp_path):
+    parameters = {"as_of": "2026-05-02"}
+    folder = fake_report(tmp_path / "report", parameters)
+    assert manifest.stale_reasons(folder, parameters) == []
+    assert "built with parameters" in manifest.stale_reasons(folder, {"as_of": "2024-01-10"})[0]
+    (folder / "report.pdf").write_bytes(b"stale")
+    assert manifest.stale_reasons(folder, parameters) == [f"{manifest.relative(folder / 'report.pdf')} is not listed in the manifest"]
+    (folder / "report.pdf").unlink()
+    (folder / "report.html").write_text("edited by hand")
+    assert "does not match its hash" in manifest.stale_reasons(folder, parameters)[0]
+    recorded = json.loads((folder / "manifest.json").read_text())
+    recorded["inputs"]["params.yml"] = "0" * 64
+    (folder / "manifest.json").write_text(json.dumps(recorded))
+    assert "params.yml changed since the report was built" in manifest.stale_reasons(folder, parameters)
+
+
+def test_swap_in_replaces_the_whole_folder(tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "old.pdf").write_text("old")
+    staging = publish.staging_folder(out)
+    (staging / "report.html").write_text("new")
+    publish.swap_in(staging, out)
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_failed_swap_puts_the_previous_report_back(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.html").write_text("old")
+    staging = publish.staging_folder(out)
+    (staging / "report.html").write_text("new")
+    real_rename, calls = os.rename, []
+
+    def failing_second_rename(source, target):
+        calls.append(source)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied", str(target))
+        real_rename(source, target)
+
+    monkeypatch.setattr(publish.os, "rename", failing_second_rename)
+    with pytest.raises(BuildError, match="was left as it was"):
+        publish.swap_in(staging, out)
+    assert (out / "report.html").read_text() == "old"
+
+
+def test_recovery_restores_a_report_moved_aside_by_a_killed_build(tmp_path):
+    out = tmp_path / "report"
+    aside = tmp_path / ".report.previous-abc"
+    aside.mkdir()
+    (aside / "report.html").write_text("good")
+    (tmp_path / ".report.staging-xyz").mkdir()
+    publish.recover(out)
+    assert (out / "report.html").read_text() == "good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from factcheck.pipeline import publish
+with publish.exclusive(Path(sys.argv[1])):
+    Path(sys.argv[2]).write_text("holding")
+    time.sleep(float(sys.argv[3]))
+    Path(sys.argv[2] + ".released").write_text("released")
+"""
+
+
+def test_a_second_build_waits_for_the_lock_and_never_deletes_a_live_staging_folder(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    out.mkdir()
+    live = out.parent / ".report.staging-live"
+    live.mkdir()
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    holder_ready = tmp_path / "ready"
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT)}
+    script = HOLD_LOCK.replace("from factcheck.pipeline import publish",
+                               f"from factcheck import config\nconfig.BUILD = Path({str(tmp_path / 'build')!r})\n"
+                               "from factcheck.pipeline import publish")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(out), str(holder_ready), "1.5"], env=env,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 30
+        while not holder_ready.exists() and time.time() < deadline:
+            time.sleep(0.02)
+        live.mkdir(exist_ok=True)  # made after the holder's own recovery: it stands for the holder's live staging folder
+        import threading
+
+        acquired = []
+
+        def second_build():
+            with publish.exclusive(out):
+                acquired.append((tmp_path / "ready.released").exists())
+
+        waiter = threading.Thread(target=second_build)
+        waiter.start()
+        time.sleep(0.5)
+        assert acquired == [] and live.exists(), "the second build did not wait, or deleted the live staging folder"
+        waiter.join(timeout=30)
+        assert acquired == [True], "got the lock while another build held it"
+    finally:
+        holder.wait(timeout=30)
+    assert holder.returncode == 0, holder.stderr.read()
+
+
+def test_the_pdf_dates_are_fixed_and_its_id_comes_from_its_content(tmp_path):
+    import pikepdf
+
+    from factcheck.pipeline.browser import fix_pdf_metadata
+
+    def make_pdf(path, stamp):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.docinfo["/CreationDate"] = stamp
+        pdf.docinfo["/ModDate"] = stamp
+        pdf.save(path)
+
+    make_pdf(tmp_path / "a.pdf", "D:20261124110111Z")
+    make_pdf(tmp_path / "b.pdf", "D:20261201093000Z")
+    for name in ("a.pdf", "b.pdf"):
+        fix_pdf_metadata(tmp_path / name, "Title", "2026-05-02")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20260502000000Z"
+
+
+def test_kernels_talk_over_unix_sockets():
+    manager = execute.IPCKernelManager(kernel_name="python3")
+    assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))
