@@ -168,7 +168,7 @@ def test_an_interrupted_build_keeps_the_previous_report_and_the_next_build_recov
     process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True, restore_signals=True)
     deadline = time.time() + 120
-    staging = lambda: list((project / "views").glob(".*.staging-*/report.html")) if (project / "views").exists() else []
+    staging = lambda: list((project / "views").glob(".*.staging-*")) if (project / "views").exists() else []
     while not staging() and time.time() < deadline and process.poll() is None:
         time.sleep(0.02)
     assert staging(), "the build never reached assembly"
