@@ -105,7 +105,16 @@ test-unit: $(VENV_OK)
 bench: $(VENV_OK) system
 	@$(PY) -m factcheck.bench
 
+.PHONY: mutation
+## Mutation testing of the pure modules against the unit tests (slow; not part of make test); prints the score.
+mutation: $(VENV_OK)
+	@$(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
+	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null
+	@$(VENV)/bin/mutmut results > mutants/survivors.txt || true
+	@$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); t = s["total"] - s.get("skipped", 0); \
+	  k = s["killed"] + s.get("timeout", 0); print("mutation score: %d of %d mutants killed (%.1f %%); survivors in mutants/survivors.txt" % (k, t, 100 * k / max(t, 1)))'
+
 .PHONY: clean
 ## Remove everything derived except report/ (build/, views/).
 clean:
-	rm -rf build views
+	rm -rf build views mutants
