@@ -105,6 +105,11 @@ test-unit: $(VENV_OK)
 bench: $(VENV_OK) system
 	@$(PY) -m factcheck.bench
 
+.PHONY: bench-peers
+## Build the same notebooks with Jupyter Book 1 (own throw-away venv) and ours, in interleaved pairs; print ours/theirs.
+bench-peers: $(VENV_OK) system
+	@$(PY) -m factcheck.bench --peers
+
 .PHONY: mutation
 ## Mutation testing of the pure modules against the unit tests (slow; not part of make test); prints the score.
 mutation: $(VENV_OK)

@@ -4,6 +4,7 @@ executed by papermill in a fresh kernel. Six notebooks, so six floors is the lea
 
 Targets (issue 13): cold HTML build CPU <= 1.2 x six floors; no-op < 0.15 s; all charts drawn within 0.5 s of load.
 """
+import json
 import os
 import resource
 import shutil
@@ -135,5 +136,81 @@ def main():
     return 0
 
 
+
+
+JUPYTER_BOOK = Path(tempfile.gettempdir()) / "factcheck-jupyter-book-venv"
+
+
+def jupyter_book():
+    """Jupyter Book 1 in its own throw-away environment (created once), for `make bench-peers`."""
+    binary = JUPYTER_BOOK / "bin" / "jupyter-book"
+    if not binary.exists():
+        subprocess.run([shutil.which("python3"), "-m", "venv", str(JUPYTER_BOOK)], check=True)
+        subprocess.run([JUPYTER_BOOK / "bin" / "pip", "install", "-q", "jupyter-book<2"], check=True)
+    return binary
+
+
+def book(project, folder):
+    """The same notebooks as a Jupyter Book, its kernels this project's Python (so they find pandas and factcheck)."""
+    folder.mkdir(parents=True)
+    notebooks = sorted((project / "notebooks").glob("*.ipynb"))
+    for notebook in notebooks:
+        shutil.copy2(notebook, folder / notebook.name)
+    (folder / "_config.yml").write_text("title: bench\nexecute:\n  execute_notebooks: cache\n  timeout: 600\n"
+                                        "only_build_toc_files: true\n")
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: " + notebooks[0].stem + "\nchapters:\n"
+                                     + "".join(f"- file: {n.stem}\n" for n in notebooks[1:]))
+    kernels = folder.parent / "kernels" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({"argv": [str(config.ROOT / ".venv" / "bin" / "python"), "-m",
+                                                              "ipykernel_launcher", "-f", "{connection_file}"],
+                                                     "display_name": "Python 3", "language": "python"}))
+    return folder
+
+
+def peers():
+    binary = jupyter_book()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-peers-") as folder:
+        folder = Path(folder)
+        project = copy_project(folder / "project")
+        jb = book(project, folder / "book")
+        env = {"JUPYTER_PATH": str(folder / "kernels"), "PYTHONPATH": str(project)}
+
+        def ours_cold():
+            shutil.rmtree(project / "build", ignore_errors=True)
+            shutil.rmtree(project / "views", ignore_errors=True)
+            return make(project, "report", "FORMATS=html")
+
+        def theirs_cold():
+            shutil.rmtree(jb / "_build", ignore_errors=True)
+            return timed([binary, "build", "--all", str(jb)], folder, env)
+
+        def edit(notebook):
+            nb = nbformat.read(notebook, as_version=4)
+            nb.cells[0].source += "\n"
+            nbformat.write(nb, notebook)
+
+        cold = [(ours_cold(), theirs_cold()) for _ in range(3)]  # interleaved pairs
+        edits = []
+        for _ in range(3):
+            edit(project / "notebooks" / "40_expulsion_calls.ipynb")
+            ours = make(project, "report", "FORMATS=html")
+            edit(jb / "40_expulsion_calls.ipynb")
+            edits.append((ours, timed([binary, "build", str(jb)], folder, env)))
+        for name, pairs in (("cold build", cold), ("one notebook edited", edits)):
+            ours_wall = statistics.median(o[0] for o, _ in pairs)
+            theirs_wall = statistics.median(t[0] for _, t in pairs)
+            ours_cpu = statistics.median(o[1] for o, _ in pairs)
+            theirs_cpu = statistics.median(t[1] for _, t in pairs)
+            rows.append((name, ours_wall, theirs_wall, ours_cpu, theirs_cpu))
+    print(f"{'build (median of 3 interleaved pairs)':<40} {'ours':>7} {'JB1':>7} {'ours/JB1':>9}   CPU ours/JB1")
+    for name, ours_wall, theirs_wall, ours_cpu, theirs_cpu in rows:
+        print(f"{name:<40} {ours_wall:>6.1f}s {theirs_wall:>6.1f}s {ours_wall / theirs_wall:>8.2f}x   "
+              f"{ours_cpu:.1f}/{theirs_cpu:.1f} s = {ours_cpu / theirs_cpu:.2f}x")
+    print("targets: cold wall <= 0.6x, one-notebook edit <= 0.8x")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(peers() if sys.argv[1:] == ["--peers"] else main())

@@ -73,13 +73,22 @@ def resolved(assignments):
     return values, params.resolve({})
 
 
-def validate_data(progress):
+def validate_data(progress, reuse=True):
+    """Validate data/, unless the same data was already found valid by the same code (its key is in build/)."""
+    from .pipeline.manifest import digest_of
+
+    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    key, stamp = digest_of(hashes), config.BUILD / "valid.key"
+    if reuse and stamp.exists() and stamp.read_text() == key:
+        return
     from .validate import DataValidationError, validate
 
     with progress.step("validate data/"):
         errors = validate()
         if errors:
             raise BuildError(str(DataValidationError(errors)) + "\nThe build stopped before running any notebook.")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
 
 
 def notebook_parameters(values):
@@ -209,7 +218,8 @@ def main(argv=None):
             from . import params
             return params.main(["list"])
         elif args.command == "validate":
-            validate_data(progress)
+            validate_data(progress, reuse=False)
+            print("data/ is valid")
     except ParameterError as err:
         print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
         return 2
