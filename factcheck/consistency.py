@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from .data import source_known_dates
 from .validate import DataError
 
 # Reliability classes a checkable verdict may rest on (RESEARCH.md: official text, wire copy, major outlet).
@@ -116,12 +117,8 @@ def conditional_forecasts(tables):
 
 
 def known_dates(sources):
-    """The date each source could first have been known: date_known, else date_published, else date_accessed."""
-    known = pd.Series(pd.NaT, index=sources.index, dtype="datetime64[ns]")
-    for column in ("date_known", "date_published", "date_accessed"):
-        if column in sources:
-            known = known.fillna(sources[column])
-    return dict(zip(sources["source_id"], known))
+    """The date each source could first have been known, as the as_of view cuts it."""
+    return dict(zip(sources["source_id"], source_known_dates(sources)))
 
 
 def publication_text_is_of_its_time(tables):
