@@ -54,6 +54,12 @@ def citations_in_claim_text(tables):
                     errors.append(DataError(_path("claims"), number, field,
                                             f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence: "
                                             f"add a row ({row['claim_id']}, {source_id}) to data/claim_sources.csv or cite a source it has"))
+    updates = tables.get("claim_updates")
+    for number, row in _rows(updates) if updates is not None else ():
+        for source_id in dict.fromkeys([row["source_id"], *SOURCE_ID_IN_TEXT.findall(_text(row["text"]))]):
+            if source_id not in cited.get(row["claim_id"], set()):
+                errors.append(DataError(_path("claim_updates"), number, "text" if source_id != row["source_id"] else "source_id",
+                                        f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence in data/claim_sources.csv"))
     return errors
 
 
@@ -121,6 +127,17 @@ def known_dates(sources):
     return dict(zip(sources["source_id"], source_known_dates(sources)))
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+DATE_IN_TEXT = re.compile(r"\b(?:(\d{1,2}) )?(" + "|".join(MONTHS) + r") (\d{4})\b")
+
+
+def dates_in_text(text):
+    """The dates a text names ("7 February 2024", or "February 2024" read as its first day)."""
+    return [pd.Timestamp(int(year), MONTHS.index(month) + 1, int(day or 1))
+            for day, month, year in DATE_IN_TEXT.findall(_text(text))]
+
+
 def publication_text_is_of_its_time(tables):
     """What a card shows at the article's publication cites no source that could only be known later:
     the explanation, and the conclusion at publication (or the conclusion, where the verdict did not change)."""
@@ -134,6 +151,11 @@ def publication_text_is_of_its_time(tables):
         changed = bool(_text(row.get("verdict_at_publication")))
         fields = ["explanation", "conclusion_at_publication" if changed else "conclusion"]
         for field in fields:
+            later = [d for d in dates_in_text(row.get(field)) if d > published]
+            if later:
+                errors.append(DataError(_path("claims"), number, field,
+                                        f"names {later[0].date()}, after the article's publication ({published.date()}): "
+                                        "move that part to data/claim_updates.csv"))
             for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(row.get(field)))):
                 date = known.get(source_id)
                 if date is not None and not pd.isna(date) and date > published:
@@ -164,8 +186,23 @@ def publication_verdict_uses_early_evidence(tables):
     return errors
 
 
+def updates_dated_from_their_source(tables):
+    """A claim update is shown no earlier than its source could first have been known."""
+    updates, sources = tables.get("claim_updates"), tables.get("sources")
+    if updates is None or sources is None:
+        return []
+    known = known_dates(sources)
+    errors = []
+    for number, row in _rows(updates):
+        first = known.get(row["source_id"])
+        if first is not None and not pd.isna(first) and row["date"] < first:
+            errors.append(DataError(_path("claim_updates"), number, "date",
+                                    f"{row['date'].date()} is before {row['source_id']!r} could first have been known ({first.date()})"))
+    return errors
+
+
 CHECKS = (citations_in_claim_text, components_add_up, strong_sourcing, conditional_forecasts,
-          publication_text_is_of_its_time, publication_verdict_uses_early_evidence)
+          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
 
 
 def consistency_errors(tables):
