@@ -75,6 +75,14 @@ def changes_since_publication(claims, evidence, sources, published, as_of, updat
     return changed.merge(changed_by, left_on="claim_id", right_index=True, how="left").reset_index(drop=True)
 
 
+def outcomes_since_publication(register, outcomes, published, as_of):
+    """Every judgement of a forecast made after publication and by `as_of`, oldest first, with its label and source:
+    the dated evidence behind each forecast's outcome."""
+    later = outcomes[(outcomes["judged_from"] > pd.Timestamp(published)) & (outcomes["judged_from"] <= pd.Timestamp(as_of))]
+    later = later.merge(register[["claim_id", "number", "quote"]], on="claim_id")
+    return later.assign(outcome=later["status"].map(OUTCOME_LABELS)).sort_values(["number", "judged_from"]).reset_index(drop=True)
+
+
 def _known_by(sources, date):
     from .data import source_known_dates
     return set(sources.loc[source_known_dates(sources) <= pd.Timestamp(date), "source_id"])
