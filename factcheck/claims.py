@@ -18,16 +18,74 @@ def number_claims(claims):
     return ordered.assign(number=range(1, len(ordered) + 1))
 
 
-def verdicts_as_of(claims, evidence, as_of):
-    """A claim rated on evidence that did not exist yet at `as_of` becomes unverifiable at that date."""
+def updates_as_of(updates, as_of):
+    """The dated additions to claims' explanations (data/claim_updates.csv) known by `as_of`, oldest first."""
+    if updates is None or updates.empty:
+        return updates
+    return updates[updates["date"] <= pd.Timestamp(as_of)].sort_values(["claim_id", "date"]).reset_index(drop=True)
+
+
+def verdicts_as_of(claims, evidence, as_of, updates=None):
+    """Each claim's verdict, conclusion and explanation as they stood at `as_of`.
+
+    - Before `changed_on` (the date of the later evidence that changed it), a claim with a `verdict_at_publication`
+      shows that verdict and its `conclusion_at_publication`.
+    - A claim rated on evidence that did not exist yet at `as_of` becomes unverifiable at that date.
+    - The explanation is the time-free text of `explanation`, followed by the dated `updates` known by `as_of`.
+    """
+    as_of = pd.Timestamp(as_of)
+    claims = claims.copy()
+    if "verdict_at_publication" in claims:
+        changed = claims["verdict_at_publication"].fillna("").ne("")
+        if "changed_on" in claims:
+            changed &= claims["changed_on"].isna() | (as_of < claims["changed_on"])
+        claims.loc[changed, "verdict"] = claims.loc[changed, "verdict_at_publication"]
+        claims.loc[changed, "conclusion"] = claims.loc[changed, "conclusion_at_publication"]
     evidenced = set(evidence["claim_id"])
     lacking = claims["verdict"].isin(CHECKABLE) & ~claims["claim_id"].isin(evidenced)
-    claims = claims.copy()
     claims.loc[lacking, "verdict"] = "unverifiable"
-    claims.loc[lacking, "conclusion"] = (f"No source published by {pd.Timestamp(as_of).date()} "
+    claims.loc[lacking, "conclusion"] = (f"No source published by {as_of.date()} "
                                          "bears on this claim in the corpus searched.")
     claims.loc[lacking, "explanation"] = "The evidence for the full verdict was published after the report's as-of date."
+    known = updates_as_of(updates, as_of)
+    if known is not None and not known.empty:
+        later = known.groupby("claim_id").apply(
+            lambda rows: " ".join(f"Since publication, {d.day} {d:%B %Y}: {t}" for d, t in zip(rows["date"], rows["text"])),
+            include_groups=False)
+        extra = claims["claim_id"].map(later)
+        has = extra.notna() & ~lacking
+        claims.loc[has, "explanation"] = claims.loc[has, "explanation"].str.cat(extra[has], sep=" ")
     return claims
+
+
+def changes_since_publication(claims, evidence, sources, published, as_of, updates=None):
+    """The claims whose verdict at `as_of` differs from their verdict at publication, each with the evidence
+    that changed it: the evidence rows whose source became known after publication and by `as_of`."""
+    from .data import source_known_dates
+    then = verdicts_as_of(claims, evidence[evidence["source_id"].isin(_known_by(sources, published))], published)
+    now = verdicts_as_of(claims, evidence[evidence["source_id"].isin(_known_by(sources, as_of))], as_of, updates)
+    both = then[["claim_id", "verdict", "conclusion"]].merge(
+        now[["claim_id", "verdict", "conclusion"]], on="claim_id", suffixes=("_then", "_now"))
+    changed = both[both["verdict_then"] != both["verdict_now"]]
+    known = sources.assign(known=source_known_dates(sources))[["source_id", "known", "outlet", "title"]]
+    later = evidence.merge(known, on="source_id")
+    later = later[(later["known"] > pd.Timestamp(published)) & (later["known"] <= pd.Timestamp(as_of))]
+    changed_by = later.sort_values("known").groupby("claim_id").agg(
+        changed_by=("source_id", lambda ids: ", ".join(dict.fromkeys(ids))), first_known=("known", "min"))
+    return changed.merge(changed_by, left_on="claim_id", right_index=True, how="left").reset_index(drop=True)
+
+
+def outcomes_since_publication(register, outcomes, published, as_of):
+    """Every judgement of a forecast made after publication and by `as_of`, oldest first, with its label and source:
+    the dated evidence behind each forecast's outcome."""
+    later = outcomes[(outcomes["judged_from"] > pd.Timestamp(published)) & (outcomes["judged_from"] <= pd.Timestamp(as_of))]
+    later = later.merge(register[["claim_id", "number", "quote"]], on="claim_id")
+    return later.assign(outcome=later["status"].map(OUTCOME_LABELS)).sort_values(["number", "judged_from"]).reset_index(drop=True)
+
+
+def _known_by(sources, date):
+    from .data import source_known_dates
+    return set(sources.loc[source_known_dates(sources) <= pd.Timestamp(date), "source_id"])
 
 
 def verdict_counts(claims):

@@ -18,11 +18,12 @@ VIEWS = ROOT / "views"
 # The data resources each notebook may read. The Makefile's dependencies are generated from this
 # table, and `data.load_inputs` refuses anything not declared here.
 NOTEBOOK_INPUTS = {
-    "10_claims": ["article", "article_date_evidence", "claims", "claim_sources", "claim_searches", "sources"],
+    "10_claims": ["article", "article_date_evidence", "claims", "claim_sources", "claim_searches", "claim_updates", "sources"],
     "20_troop_levels": ["article", "series", "troop_levels", "troop_milestones", "article_figures", "claims", "sources"],
     "30_attacks": ["article", "series", "attacks", "attack_events", "article_figures", "claims", "sources"],
     "40_expulsion_calls": ["article", "expulsion_calls", "expulsion_search_log", "claims", "sources"],
     "50_events_forecasts": ["article", "events", "claims", "forecast_outcomes", "sources"],
+    "60_since_publication": ["article", "claims", "claim_sources", "claim_updates", "forecast_outcomes", "sources"],
     "90_methodology": ["article", "claims", "sources"],
 }
 
@@ -36,6 +37,7 @@ ROW_DATE = {
     "expulsion_calls": "date",
     "events": "date",
     "forecast_outcomes": "judged_from",
+    "claim_updates": "date",
 }
 
 REPORT_FILES = ("report.html", "report.pdf", "claimreview.jsonld", "manifest.json")

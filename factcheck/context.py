@@ -10,11 +10,28 @@ def us_troops_in_iraq(levels, series):
     return levels[levels["series_id"].isin(series.loc[series["measure"].isin(IN_IRAQ), "series_id"])]
 
 
-def nearest_points(levels, figure, window_days=366):
-    """For one article figure, the closest point in time of each troop series within the window."""
-    gap = (levels["date"] - figure["date"]).abs()
-    near = levels.assign(days_apart=gap.dt.days)[gap <= pd.Timedelta(days=window_days)]
-    return near.sort_values("days_apart").groupby("series_id").head(1).sort_values("series_id")
+def usable(levels):
+    """Rows fit to stand for their series: a row with a `flag` (an outlier, or a figure whose scope is wider than
+    Iraq) stays in the table beside the others but is never picked as a peak or compared with the article."""
+    if "flag" not in levels:
+        return levels
+    return levels[levels["flag"].fillna("").eq("")]
+
+
+def figure_period(figure, window_days=366):
+    """The dates an article figure refers to: its `period_start`..`period_end` (C19's "in 2003" is the year 2003);
+    where no period is given, the year either side of the figure's date."""
+    start, end = figure.get("period_start"), figure.get("period_end")
+    if start is None or pd.isna(start) or end is None or pd.isna(end):
+        start, end = figure["date"] - pd.Timedelta(days=window_days), figure["date"] + pd.Timedelta(days=window_days)
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def points_in_period(levels, figure, window_days=366):
+    """Every unflagged point of every troop series dated within the period the figure refers to."""
+    start, end = figure_period(figure, window_days)
+    levels = usable(levels)
+    return levels[(levels["date"] >= start) & (levels["date"] <= end)]
 
 
 def agreement(article_value, series_value, tolerance_pct):
@@ -26,17 +43,30 @@ def agreement(article_value, series_value, tolerance_pct):
 
 
 def compare_figures(levels, figures, tolerance_pct):
-    """Each article figure beside the nearest point of every series, with the verdict of the comparison."""
+    """Each article figure against every series that has points in the period the figure refers to.
+
+    The rule: a figure is compared with ALL unflagged points of a series dated within the figure's period
+    (`period_start`..`period_end` in article_figures; the year either side of its date where none is given),
+    not only with the point nearest in time. It "agrees" with the series if at least one of those points is within
+    `tolerance_pct` of it; the point shown is the one closest in value (so an agreeing point is shown when there
+    is one), beside the number of points in the period and the period's highest point. Flagged rows (outliers,
+    figures that also count forces outside Iraq) are left out.
+    """
     rows = []
     for _, figure in figures.iterrows():
-        for _, point in nearest_points(levels, figure).iterrows():
-            outcome, difference = agreement(figure["value"], point["troops"], tolerance_pct)
+        for series_id, points in points_in_period(levels, figure).groupby("series_id"):
+            closest = points.loc[(points["troops"].astype(float) - figure["value"]).abs().idxmin()]
+            highest = points.loc[points["troops"].astype(float).idxmax()]
+            outcome, difference = agreement(figure["value"], closest["troops"], tolerance_pct)
             rows.append({"claim_id": figure["claim_id"], "article_figure": figure["label"],
-                         "article_value": figure["value"], "series_id": point["series_id"],
-                         "series_date": point["date"], "series_value": point["troops"],
-                         "difference_pct": round(difference, 1), "outcome": outcome})
+                         "article_value": figure["value"], "series_id": series_id,
+                         "series_date": closest["date"], "series_value": closest["troops"],
+                         "difference_pct": round(difference, 1), "outcome": outcome,
+                         "points_in_period": len(points), "period_high": highest["troops"],
+                         "period_high_date": highest["date"]})
     return pd.DataFrame(rows, columns=["claim_id", "article_figure", "article_value", "series_id", "series_date",
-                                       "series_value", "difference_pct", "outcome"])
+                                       "series_value", "difference_pct", "outcome", "points_in_period",
+                                       "period_high", "period_high_date"])
 
 
 def figure_verdicts(comparison):
@@ -49,15 +79,32 @@ def figure_verdicts(comparison):
 
 
 def series_peaks(levels):
-    """The highest figure of each series and its date."""
+    """The highest unflagged figure of each series and its date: outliers and wider-scope rows are never a peak."""
+    levels = usable(levels)
     return levels.loc[levels.groupby("series_id")["troops"].idxmax()].sort_values("troops", ascending=False)
 
 
-def attack_rates(attacks, series_id, window_days):
-    """Attacks per window between consecutive statements of one cumulative series."""
+def attack_rates(attacks, series_id, window_days, min_days=7):
+    """Attacks per `window_days` between statements of one cumulative series, each interval at least `min_days` long.
+
+    Two statements on one day (a conflict kept side by side) count once, at the higher total. An interval runs from
+    one kept statement to the first later statement that is at least `min_days` after it, or, sooner, to the next
+    statement from the same source: a one-day gap between two outlets' counts says more about their cut-off times
+    than about the pace of attacks. `min_days=1` gives every consecutive pair.
+    """
     series = attacks[attacks["series_id"] == series_id]
-    # Two statements on one day (a conflict kept side by side) count once, at the higher total.
-    counts = series.groupby("date", as_index=False)["total"].max().sort_values("date").reset_index(drop=True)
+    series = series.sort_values("total", ascending=False, kind="stable")
+    counts = series.drop_duplicates("date").sort_values("date").reset_index(drop=True)
+    columns = ["date", "total"] + (["source_id"] if "source_id" in counts else [])
+    counts = counts[columns]
+    kept = [0] if len(counts) else []
+    for i in range(1, len(counts)):
+        anchor = counts.iloc[kept[-1]]
+        gap = (counts.loc[i, "date"] - anchor["date"]).days
+        same_source = "source_id" in counts and counts.loc[i, "source_id"] == anchor["source_id"]
+        if gap >= min_days or same_source:
+            kept.append(i)
+    counts = counts.iloc[kept].reset_index(drop=True)
     days = counts["date"].diff().dt.days
     added = counts["total"].astype(float).diff()
     return counts.assign(days=days, added=added, rate=added / days * window_days).iloc[1:]

@@ -37,18 +37,32 @@ def load_inputs(notebook):
     return tables
 
 
+def source_known_dates(sources):
+    """The date each source could first have been known: `date_known`, else `date_published`, else the date it was
+    read (`date_accessed`), so a page with no date is never shown before we ourselves had seen it."""
+    known = pd.Series(pd.NaT, index=sources.index, dtype="datetime64[ns]")
+    for column in ("date_known", "date_published", "date_accessed"):
+        if column in sources:
+            known = known.fillna(pd.to_datetime(sources[column]))
+    return known
+
+
 def as_of_view(tables, as_of):
     """Each table cut to what was published or happened by `as_of`.
 
-    Rows citing a source published later are dropped with that source, so every table shows only
-    what could be read at that date.
+    Sources are cut on the date they could first have been known (`source_known_dates`), so undated evidence
+    is left out of any view before that date. Rows citing a source not yet known are dropped with it, so every
+    table shows only what could be read at that date.
     """
     as_of = pd.Timestamp(as_of)
     view = {}
     for name, table in tables.items():
-        column = config.ROW_DATE.get(name)
-        if isinstance(table, pd.DataFrame) and column in table:
-            table = table[table[column].isna() | (table[column] <= as_of)].reset_index(drop=True)
+        if name == "sources" and isinstance(table, pd.DataFrame):
+            table = table[source_known_dates(table) <= as_of].reset_index(drop=True)
+        else:
+            column = config.ROW_DATE.get(name)
+            if isinstance(table, pd.DataFrame) and column in table:
+                table = table[table[column].isna() | (table[column] <= as_of)].reset_index(drop=True)
         view[name] = table
     if "sources" in view:
         known = set(view["sources"]["source_id"])

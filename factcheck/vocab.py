@@ -21,4 +21,5 @@ OUTCOME_LABELS = {
     "not_borne_out": "Not borne out",
     "partly": "Partly borne out",
     "too_early": "Too early to tell",
+    "condition_not_met": "Condition never arose",
 }

@@ -1,0 +1,210 @@
+"""Checks that the data agree with themselves: what a card says, the rows it rests on, and the counts it adds up.
+
+`consistency_errors(tables)` takes the tables as `factcheck.data.load_table` returns them and gives one
+`DataError` per problem, with row numbers that count the header as row 1. Each check skips quietly when a
+table it needs is not given, so a caller may pass only the tables it has.
+"""
+import re
+
+import pandas as pd
+
+from .data import source_known_dates
+from .validate import DataError
+
+# Reliability classes a checkable verdict may rest on (RESEARCH.md: official text, wire copy, major outlet).
+STRONG_CLASSES = {"primary", "wire", "major_outlet"}
+# Verdicts that do not need a strong source: a judgement, or nothing found either way.
+NO_SOURCE_NEEDED = {"opinion", "unverifiable"}
+# Forecast statuses that score a prediction; a conditional forecast whose trigger never came cannot get them.
+SCORED = {"borne_out", "not_borne_out"}
+SOURCE_ID_IN_TEXT = re.compile(r"\b[a-z]{1,3}\d{3}\b")
+CLAIM_TEXT = ("conclusion", "explanation", "conflict", "conclusion_at_publication")
+
+
+def _path(name):
+    return f"data/{name}.csv"
+
+
+def _rows(frame):
+    """(row number counting the header as row 1, row) for every row of a frame, in file order."""
+    return ((number, row) for number, (_, row) in enumerate(frame.iterrows(), start=2))
+
+
+def _text(value):
+    return value if isinstance(value, str) else ""
+
+
+def citations_in_claim_text(tables):
+    """Every source id written in a claim's conclusion, explanation or conflict text is one of its evidence rows."""
+    claims, evidence = tables.get("claims"), tables.get("claim_sources")
+    if claims is None or evidence is None:
+        return []
+    cited = evidence.groupby("claim_id")["source_id"].agg(set).to_dict()
+    known = set(tables["sources"]["source_id"]) if "sources" in tables else None
+    errors = []
+    for number, row in _rows(claims):
+        for field in CLAIM_TEXT:
+            if field not in claims:
+                continue
+            for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(row[field]))):
+                if known is not None and source_id not in known:
+                    errors.append(DataError(_path("claims"), number, field,
+                                            f"cites {source_id!r}, which is not in data/sources.csv"))
+                elif source_id not in cited.get(row["claim_id"], set()):
+                    errors.append(DataError(_path("claims"), number, field,
+                                            f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence: "
+                                            f"add a row ({row['claim_id']}, {source_id}) to data/claim_sources.csv or cite a source it has"))
+    updates = tables.get("claim_updates")
+    for number, row in _rows(updates) if updates is not None else ():
+        for source_id in dict.fromkeys([row["source_id"], *SOURCE_ID_IN_TEXT.findall(_text(row["text"]))]):
+            if source_id not in cited.get(row["claim_id"], set()):
+                errors.append(DataError(_path("claim_updates"), number, "text" if source_id != row["source_id"] else "source_id",
+                                        f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence in data/claim_sources.csv"))
+    return errors
+
+
+def components_add_up(tables):
+    """In attacks, the parts given (iraq + syria + other) add up to the total, unless a flag says why not."""
+    attacks = tables.get("attacks")
+    if attacks is None:
+        return []
+    errors = []
+    for number, row in _rows(attacks):
+        parts = [row[c] for c in ("iraq", "syria", "other") if c in attacks and not pd.isna(row[c])]
+        if not parts or pd.isna(row["total"]) or _text(row.get("flag")):
+            continue
+        if sum(int(p) for p in parts) != int(row["total"]):
+            errors.append(DataError(_path("attacks"), number, "total",
+                                    f"iraq + syria + other = {sum(int(p) for p in parts)}, not the total {int(row['total'])}: "
+                                    "correct the split, or keep it as printed and set flag to 'split_mismatch'"))
+    return errors
+
+
+def strong_sourcing(tables):
+    """A verdict other than opinion or unverifiable rests on at least one primary, wire or major-outlet source;
+    where none was found the claim's `sourcing_note` says so in words (and only then)."""
+    claims, evidence, sources = tables.get("claims"), tables.get("claim_sources"), tables.get("sources")
+    if claims is None or evidence is None or sources is None:
+        return []
+    classes = evidence.merge(sources[["source_id", "reliability"]], on="source_id", how="left")
+    strong = set(classes.loc[classes["reliability"].isin(STRONG_CLASSES), "claim_id"])
+    errors = []
+    for number, row in _rows(claims):
+        note = _text(row.get("sourcing_note")).strip()
+        if row["verdict"] in NO_SOURCE_NEEDED:
+            continue
+        if row["claim_id"] not in strong and not note:
+            errors.append(DataError(_path("claims"), number, "sourcing_note",
+                                    f"claim {row['claim_id']} ({row['verdict']}) rests on no primary, wire or major-outlet "
+                                    "source: cite one, or say in sourcing_note that none was found"))
+        elif row["claim_id"] in strong and note:
+            errors.append(DataError(_path("claims"), number, "sourcing_note",
+                                    f"claim {row['claim_id']} rests on a primary, wire or major-outlet source, "
+                                    "so the note that none was found is wrong: empty it"))
+    return errors
+
+
+def conditional_forecasts(tables):
+    """A conditional forecast whose trigger did not occur cannot be scored borne_out or not_borne_out, and
+    `condition_not_met` is only for a forecast whose condition is recorded as not met."""
+    outcomes = tables.get("forecast_outcomes")
+    if outcomes is None or "condition_met" not in outcomes:
+        return []
+    errors = []
+    for number, row in _rows(outcomes):
+        met, status = _text(row["condition_met"]), row["status"]
+        if met == "no" and status in SCORED:
+            errors.append(DataError(_path("forecast_outcomes"), number, "status",
+                                    f"{status!r} scores a forecast whose condition never occurred: use 'condition_not_met'"))
+        elif status == "condition_not_met" and met != "no":
+            errors.append(DataError(_path("forecast_outcomes"), number, "condition_met",
+                                    "status 'condition_not_met' needs condition_met 'no'"))
+    return errors
+
+
+def known_dates(sources):
+    """The date each source could first have been known, as the as_of view cuts it."""
+    return dict(zip(sources["source_id"], source_known_dates(sources)))
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+DATE_IN_TEXT = re.compile(r"\b(?:(\d{1,2}) )?(" + "|".join(MONTHS) + r") (\d{4})\b")
+
+
+def dates_in_text(text):
+    """The dates a text names ("7 February 2024", or "February 2024" read as its first day)."""
+    return [pd.Timestamp(int(year), MONTHS.index(month) + 1, int(day or 1))
+            for day, month, year in DATE_IN_TEXT.findall(_text(text))]
+
+
+def publication_text_is_of_its_time(tables):
+    """What a card shows at the article's publication cites no source that could only be known later:
+    the explanation, and the conclusion at publication (or the conclusion, where the verdict did not change)."""
+    claims, sources, article = tables.get("claims"), tables.get("sources"), tables.get("article")
+    if claims is None or sources is None or article is None:
+        return []
+    published = article.iloc[0]["date_published"]
+    known = known_dates(sources)
+    errors = []
+    for number, row in _rows(claims):
+        changed = bool(_text(row.get("verdict_at_publication")))
+        fields = ["explanation", "conclusion_at_publication" if changed else "conclusion"]
+        for field in fields:
+            later = [d for d in dates_in_text(row.get(field)) if d > published]
+            if later:
+                errors.append(DataError(_path("claims"), number, field,
+                                        f"names {later[0].date()}, after the article's publication ({published.date()}): "
+                                        "move that part to data/claim_updates.csv"))
+            for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(row.get(field)))):
+                date = known.get(source_id)
+                if date is not None and not pd.isna(date) and date > published:
+                    errors.append(DataError(_path("claims"), number, field,
+                                            f"cites {source_id!r}, first known {date.date()}, after the article's publication "
+                                            f"({published.date()}): move it to data/claim_updates.csv"))
+    return errors
+
+
+def publication_verdict_uses_early_evidence(tables):
+    """A verdict at publication (verdict_at_publication, or the verdict where that is empty) rests on evidence known
+    by the article's date: a checkable verdict needs at least one evidence row whose source was known by then."""
+    claims, evidence, sources, article = (tables.get(n) for n in ("claims", "claim_sources", "sources", "article"))
+    if claims is None or evidence is None or sources is None or article is None:
+        return []
+    published = article.iloc[0]["date_published"]
+    known = known_dates(sources)
+    early = {row["claim_id"] for _, row in evidence.iterrows()
+             if not pd.isna(known.get(row["source_id"], pd.NaT)) and known[row["source_id"]] <= published}
+    errors = []
+    for number, row in _rows(claims):
+        verdict = _text(row.get("verdict_at_publication")) or row["verdict"]
+        if verdict in {"supported", "partly_supported", "inaccurate"} and row["claim_id"] not in early:
+            field = "verdict_at_publication" if _text(row.get("verdict_at_publication")) else "verdict"
+            errors.append(DataError(_path("claims"), number, field,
+                                    f"claim {row['claim_id']} is rated {verdict!r} at publication, but none of its evidence "
+                                    f"was known by {published.date()}: set verdict_at_publication to 'unverifiable'"))
+    return errors
+
+
+def updates_dated_from_their_source(tables):
+    """A claim update is shown no earlier than its source could first have been known."""
+    updates, sources = tables.get("claim_updates"), tables.get("sources")
+    if updates is None or sources is None:
+        return []
+    known = known_dates(sources)
+    errors = []
+    for number, row in _rows(updates):
+        first = known.get(row["source_id"])
+        if first is not None and not pd.isna(first) and row["date"] < first:
+            errors.append(DataError(_path("claim_updates"), number, "date",
+                                    f"{row['date'].date()} is before {row['source_id']!r} could first have been known ({first.date()})"))
+    return errors
+
+
+CHECKS = (citations_in_claim_text, components_add_up, strong_sourcing, conditional_forecasts,
+          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
+
+
+def consistency_errors(tables):
+    """Every consistency problem in the tables, sorted by file and row; an empty list means consistent."""
+    return sorted(error for check in CHECKS for error in check(tables))
