@@ -246,7 +246,9 @@ def render_html(notebooks, report_info, claim_reviews_json):
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
     if 'class="jp-CodeMirrorEditor' in html:
         raise BuildError("code input leaked into the report: tag every code cell remove-input or remove-cell")
-    return html.replace("<!-- TOC -->", table_of_contents(html))
+    from .render import table_of_contents as reader_contents
+
+    return html.replace("<!-- TOC -->", reader_contents(html))
 
 
 def chromium_executable():
@@ -305,7 +307,7 @@ def print_pdf(html_path, pdf_path):
             if seen["requests"]:
                 raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
             page.emulate_media(media="print")
-            page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
+            page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True, tagged=True, outline=True,
                      header_template="<span></span>",
                      footer_template='<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
                                      'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
@@ -323,7 +325,9 @@ def report_info(params):
     as_of = pd.Timestamp(params["as_of"])
     published = article["date_published"]
     at_publication = as_of <= published + pd.Timedelta(days=6)
-    return {
+    from .render import publication_info
+
+    return publication_info(params, {
         "title": "Will Iraq expel the remaining U.S. troops? A fact-check",
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
         "article_title": article["title"], "article_authors": article["authors"],
@@ -337,7 +341,7 @@ def report_info(params):
         "parameters": params,
         "packages": package_versions(),
         "inputs": input_hashes(),
-    }
+    })
 
 
 def claim_reviews_for(params, report_url):
@@ -345,10 +349,16 @@ def claim_reviews_for(params, report_url):
 
     from . import claims as claims_module, data
 
-    tables = data.as_of_view({name: data.load_table(name) for name in ("article", "claims", "claim_sources", "sources")},
-                             params["as_of"])
+    from urllib.parse import urljoin
+
+    from .render import SITE_URL
+
+    tables = data.as_of_view({name: data.load_table(name) for name in ("article", "claims", "claim_sources", "sources",
+                                                                        "claim_summaries", "corrections")}, params["as_of"])
     claims = claims_module.verdicts_as_of(tables["claims"], tables["claim_sources"], pd.Timestamp(params["as_of"]))
-    return claims_module.claim_reviews(claims, tables["article"], report_url)
+    claims = claims.merge(tables["claim_summaries"], on="claim_id", how="left")
+    report_url = urljoin(params.get("site_url") or SITE_URL, report_url)
+    return claims_module.claim_reviews(claims, tables["article"], report_url, tables["corrections"])
 
 
 def assemble(executed, params_path, report_dir):
