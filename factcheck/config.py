@@ -24,7 +24,7 @@ NOTEBOOK_INPUTS = {
     "30_attacks": ["article", "series", "attacks", "attack_events", "article_figures", "claims", "sources"],
     "40_expulsion_calls": ["article", "expulsion_calls", "claims", "sources"],
     "50_events_forecasts": ["article", "events", "claims", "claim_summaries", "forecast_outcomes", "sources"],
-    "90_methodology": ["article", "claims", "claim_searches", "expulsion_search_log", "sources"],
+    "90_methodology": ["article", "claims", "claim_sources", "claim_searches", "expulsion_search_log", "sources"],
 }
 
 # The column that dates each row: rows dated after `as_of` are left out of the report.

@@ -94,8 +94,14 @@ def _fragment_encode(text):
 _WORD = re.compile(r"[^\s]+")
 
 
+_EDGE = "\"'“”‘’«»()[]…"
+
+
 def _words(text):
-    return [w for w in (w.strip("\"'“”‘’«»()[]…,.;:") for w in _WORD.findall(text)) if w]
+    """The words of an excerpt as the page has them; only quote marks and brackets at its two ends are dropped
+    (excerpts are often quoted), since a text directive must match the page exactly."""
+    words = _WORD.findall(text.strip().strip(_EDGE + " "))
+    return [w for w in words if w.strip(_EDGE + ".,;:")]
 
 
 def text_fragment(excerpt, words=4, short=10):
@@ -300,6 +306,17 @@ def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_le
     return _render("card.html.j2", claim=claim, evidence=[row for _, row in evidence.iterrows()], sources=sources,
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
                    conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
+
+
+def evidence_appendix(register, evidence, sources, searches):
+    """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
+    items = []
+    for _, claim in register.iterrows():
+        rows = evidence[evidence["claim_id"] == claim["claim_id"]]
+        ids = {row["source_id"]: f"apx-{claim['claim_id']}-{i}" for i, (_, row) in enumerate(rows.iterrows(), 1)}
+        items.append({"claim": claim, "evidence": [row for _, row in rows.iterrows()], "searches": searches.get(claim["claim_id"]),
+                      "explanation": plain(claim["explanation"], sources, None, ids)})
+    return _render("evidence_appendix.html.j2", claims=items, sources=sources)
 
 
 def glance_table(register):
