@@ -112,8 +112,17 @@ def forecast_judgements(register, outcomes, as_of):
     return judged.assign(outcome=judged["status"].fillna("too_early").map(OUTCOME_LABELS))
 
 
-def claim_reviews(claims, article, report_url):
-    """schema.org ClaimReview objects, one per claim, each pointing at the claim's card."""
+REVIEWER = {"@type": "Organization", "name": "Iraq Claims Check"}
+
+
+def claim_reviews(claims, article, report_url, corrections=None, reviewer=None):
+    """schema.org ClaimReview objects, one per claim, each pointing at the claim's card by an absolute URL.
+
+    Carries what Google's ClaimReview guidelines require (url, claimReviewed, reviewRating with alternateName)
+    and recommend (author, datePublished, ratingValue/bestRating/worstRating, itemReviewed as a Claim with its
+    author, date and appearance). Where the claim quotes someone (a `claimant`), that person is the claim's author;
+    otherwise the article's authors are. dateModified is the latest correction's date, if any.
+    """
     article = article.iloc[0]
     appearance = {"@type": "NewsArticle", "headline": article["title"], "publisher":
                   {"@type": "Organization", "name": article["publisher"]},
@@ -121,14 +130,21 @@ def claim_reviews(claims, article, report_url):
     if isinstance(article["url"], str) and article["url"]:
         appearance["url"] = article["url"]
     authors = [{"@type": "Person", "name": name.strip()} for name in article["authors"].split("&")]
+    base = report_url.split("#")[0]
+    author = dict(reviewer or REVIEWER, url=base)
+    modified = None
+    if corrections is not None and len(corrections):
+        modified = pd.Timestamp(corrections["date"].max()).date().isoformat()
     reviews = []
     for _, claim in claims.iterrows():
-        reviews.append({
+        claimant = claim.get("claimant")
+        quoted = isinstance(claimant, str) and claimant.strip()
+        review = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": f"{report_url}#card-{claim['claim_id']}",
+            "url": f"{base}#card-{claim['claim_id']}",
             "claimReviewed": claim["quote"],
-            "author": {"@type": "Organization", "name": "DW Iraq claims fact-check project"},
+            "author": author,
             "datePublished": claim["checked"].date().isoformat(),
             "reviewRating": {
                 "@type": "Rating",
@@ -140,9 +156,13 @@ def claim_reviews(claims, article, report_url):
             },
             "itemReviewed": {
                 "@type": "Claim",
-                "author": authors,
+                "author": {"@type": "Person", "name": claimant.strip()} if quoted else authors,
                 "datePublished": article["date_published"].date().isoformat(),
                 "appearance": appearance,
+                "firstAppearance": appearance,
             },
-        })
+        }
+        if modified and modified > review["datePublished"]:
+            review["dateModified"] = modified
+        reviews.append(review)
     return reviews

@@ -18,13 +18,16 @@ VIEWS = ROOT / "views"
 # The data resources each notebook may read. The Makefile's dependencies are generated from this
 # table, and `data.load_inputs` refuses anything not declared here.
 NOTEBOOK_INPUTS = {
-    "10_claims": ["article", "article_date_evidence", "claims", "claim_sources", "claim_searches", "claim_updates", "sources"],
+    "00_summary": ["article", "claims", "claim_summaries", "claim_sources", "claim_updates", "sources", "attacks", "series",
+                   "troop_levels", "article_figures", "expulsion_calls", "events", "forecast_outcomes"],
+    "10_claims": ["article", "article_date_evidence", "claims", "claim_summaries", "claim_sources", "claim_searches",
+                  "claim_updates", "forecast_outcomes", "sources"],
     "20_troop_levels": ["article", "series", "troop_levels", "troop_milestones", "article_figures", "claims", "sources"],
     "30_attacks": ["article", "series", "attacks", "attack_events", "article_figures", "claims", "sources"],
-    "40_expulsion_calls": ["article", "expulsion_calls", "expulsion_search_log", "claims", "sources"],
-    "50_events_forecasts": ["article", "events", "claims", "forecast_outcomes", "sources"],
+    "40_expulsion_calls": ["article", "expulsion_calls", "claims", "sources"],
+    "50_events_forecasts": ["article", "events", "claims", "claim_summaries", "forecast_outcomes", "sources"],
     "60_since_publication": ["article", "claims", "claim_sources", "claim_updates", "forecast_outcomes", "sources"],
-    "90_methodology": ["article", "claims", "sources"],
+    "90_methodology": ["article", "claims", "claim_sources", "claim_searches", "claim_updates", "expulsion_search_log", "sources"],
 }
 
 # The column that dates each row: rows dated after `as_of` are left out of the report.

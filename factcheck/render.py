@@ -1,128 +1,398 @@
-"""HTML for tables, claim cards and the annotated article. Every value from data/ is escaped here."""
-import numbers
-from html import escape
+"""The presentation layer: tables, claim cards, the annotated article and the report's furniture, rendered
+through autoescaping Jinja templates in factcheck/templates/components. Every value from data/ is escaped
+by the template engine; markup built here is `HTML` (a markupsafe.Markup) and is never escaped twice.
+"""
+import re
+from urllib.parse import quote, urlsplit
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
-from .vocab import OUTCOME_LABELS, VERDICT_COLOURS, VERDICT_LABELS  # noqa: F401 (re-exported for notebooks)
+from . import config
+from .vocab import OUTCOME_LABELS, VERDICT_LABELS  # noqa: F401 (re-exported for notebooks)
 
-class HTML(str):
+# Where the report is published and where readers report errors. Until params.yml can carry a url type,
+# these are the defaults report_info falls back to when the parameters do not name them.
+SITE_URL = "https://iraq-claims-check.github.io/dw-iraq-us-troops/"
+REPO_URL = "https://github.com/iraq-claims-check/dw-iraq-us-troops"
+PROJECT = "Iraq Claims Check"
+PROJECT_NOTE = "an independent fact-checking project, not part of or affiliated with Deutsche Welle"
+
+# Verdict colours: light theme (white text on the colour, >= 4.5:1) and dark theme (dark text on the colour).
+# Pairwise distinct under simulated protanopia and deuteranopia (tests/test_palette.py).
+VERDICT_PALETTE = {
+    "light": {"supported": "#0b6e4f", "partly_supported": "#875400", "inaccurate": "#c21f3a",
+              "unverifiable": "#4d4d4d", "opinion": "#9b2f8f", "forecast": "#1d5fb4"},
+    "dark": {"supported": "#2fae6e", "partly_supported": "#ffcf5c", "inaccurate": "#ff6b6b",
+             "unverifiable": "#c9ccd1", "opinion": "#ff9be6", "forecast": "#5aa9ff"},
+}
+VERDICT_COLOURS = VERDICT_PALETTE["light"]
+# A shape for each verdict, so a verdict never rests on colour alone (SVG paths in a 16x16 box).
+VERDICT_ICONS = {
+    "supported": "M3 8.5l3.2 3.2L13 4.8",                      # tick
+    "partly_supported": "M8 2a6 6 0 1 0 0 12z",                # half disc
+    "inaccurate": "M4 4l8 8M12 4l-8 8",                         # cross
+    "unverifiable": "M5.5 6a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .8-1 1.5V11M8 13.2v.3",  # question mark
+    "opinion": "M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z",             # speech bubble
+    "forecast": "M2 8h10M9 4.5L12.5 8 9 11.5",                 # arrow ahead
+}
+VERDICT_FILLED = {"partly_supported", "opinion"}
+
+RELIABILITY_WORDS = {
+    "primary": "primary source (official document, statement or transcript)",
+    "wire": "wire copy",
+    "major_outlet": "major news outlet",
+    "think_tank": "think tank or research institute",
+    "state_affiliated": "state-affiliated outlet, used only to corroborate",
+    "partisan": "partisan outlet, used only to corroborate",
+    "aggregator": "aggregator or republisher, used only to corroborate",
+}
+CLAIM_TYPE_WORDS = {
+    "statistic": "number", "date": "date", "name_title": "name or title", "attribution": "quotation",
+    "legal_procedural": "law and procedure", "historical": "history", "causal": "cause and effect",
+    "opinion": "opinion", "forecast": "forecast", "caption": "photo caption",
+}
+FIDELITY_WORDS = {
+    "exact": "the quoted words match the source word for word",
+    "gist": "the quotation gives the gist of the source, not its exact words",
+    "unconfirmed": "we found no source for the quoted words themselves",
+}
+
+SOURCE_ID = re.compile(r"\b[a-z]{1,3}\d{3}\b")
+CLAIM_ID = re.compile(r"\bC(\d{2,3})\b")
+
+
+class HTML(Markup):
     """Markup that is already safe: displayed as text/html in a notebook."""
 
     def _repr_html_(self):
         return str(self)
 
 
+# --- filters -------------------------------------------------------------------------------------
+
+class UnsafeURL(ValueError):
+    pass
+
+
+def safe_url(url):
+    """An http(s) URL for an href, or an error: javascript:, data: and every other scheme are refused here,
+    whatever validation did or did not catch upstream."""
+    text = str(url).strip()
+    if urlsplit(text).scheme.lower() not in ("http", "https") or not urlsplit(text).netloc:
+        raise UnsafeURL(f"refusing to link to {text[:60]!r}: only http and https URLs may reach the report")
+    return text
+
+
+def _fragment_encode(text):
+    """Percent-encoding for a text directive: everything but unreserved characters, and '-' too
+    (the URL Fragment Text Directive spec reserves '-', '&' and ',')."""
+    return quote(text, safe="").replace("-", "%2D")
+
+
+_WORD = re.compile(r"[^\s]+")
+
+
+_EDGE = "\"'“”‘’«»()[]…"
+
+
+def _words(text):
+    """The words of an excerpt as the page has them; only quote marks and brackets at its two ends are dropped
+    (excerpts are often quoted), since a text directive must match the page exactly."""
+    words = _WORD.findall(text.strip().strip(_EDGE + " "))
+    return [w for w in words if w.strip(_EDGE + ".,;:")]
+
+
+def text_fragment(excerpt, words=4, short=10):
+    """The `:~:text=` directive that scrolls a source page to an excerpt: the whole excerpt when short, else
+    its first and last few words (textStart,textEnd). Ellipses split an excerpt: start and end are taken from
+    the first and last part, so the directive never spans words the page leaves out."""
+    parts = [p for p in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*", str(excerpt)) if _words(p)]
+    if not parts:
+        return ""
+    first, last = _words(parts[0]), _words(parts[-1])
+    if len(parts) == 1 and len(first) <= short:
+        return "text=" + _fragment_encode(" ".join(first))
+    start = first[:words]
+    end = last[-words:] if len(parts) > 1 or len(last) > 2 * words else last[len(start):]
+    if not end:
+        return "text=" + _fragment_encode(" ".join(start))
+    return "text=" + _fragment_encode(" ".join(start)) + "," + _fragment_encode(" ".join(end))
+
+
+def evidence_url(url, excerpt):
+    """A source URL that lands on its excerpt."""
+    base = safe_url(url)
+    directive = text_fragment(excerpt) if isinstance(excerpt, str) and excerpt.strip() else ""
+    if not directive:
+        return base
+    return base + (":~:" if "#" in base else "#:~:") + directive
+
+
+def is_missing(value):
+    return value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value))
+
+
+def iso(value):
+    return "" if is_missing(value) else pd.Timestamp(value).date().isoformat()
+
+
+def long_date(value):
+    """12 January 2024: the form a newspaper prints."""
+    if is_missing(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def number(value):
+    if is_missing(value):
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    try:
+        return f"{int(value):,}" if abs(int(value)) >= 10000 else str(int(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.TEMPLATE_DIR / "components")),
+                          autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env.filters.update(safe_url=safe_url, evidence_url=evidence_url, iso=iso, long_date=long_date, number=number,
+                    missing=is_missing)
+_env.globals.update(VERDICT_LABELS=VERDICT_LABELS, VERDICT_ICONS=VERDICT_ICONS, VERDICT_FILLED=VERDICT_FILLED,
+                    OUTCOME_LABELS=OUTCOME_LABELS, RELIABILITY_WORDS=RELIABILITY_WORDS,
+                    CLAIM_TYPE_WORDS=CLAIM_TYPE_WORDS, FIDELITY_WORDS=FIDELITY_WORDS)
+
+
+def environment():
+    return _env
+
+
+def _render(template, **values):
+    return HTML(_env.get_template(template).render(**values).strip())
+
+
+def _macro(name, *args, **kwargs):
+    return HTML(getattr(_env.get_template("macros.html.j2").module, name)(*args, **kwargs))
+
+
+# --- small pieces --------------------------------------------------------------------------------
+
 def text(value):
     """A data value as escaped text; dates as ISO dates, missing values as a dash."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
+    if is_missing(value):
+        return HTML("–")
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return escape(str(value))
+        return HTML(value.date().isoformat())
+    return HTML(Markup.escape(str(value)))
 
 
 def date_tag(value, kind="event"):
     """A <time> element; `kind` tells tests and readers what the date is (event, published, accessed)."""
-    if value is None or pd.isna(value):
-        return "–"
-    iso = pd.Timestamp(value).date().isoformat()
-    return f'<time datetime="{iso}" data-kind="{kind}">{iso}</time>'
+    return _macro("date", value, kind)
 
 
 def link(url, label):
-    return f'<a href="{escape(str(url), quote=True)}">{escape(str(label))}</a>'
+    return _macro("link", url, label)
+
+
+def badge(verdict):
+    return _macro("badge", verdict)
 
 
 def prose(template, **values):
     """A paragraph of report prose whose numbers and names come from the data: text escaped, numbers kept
     as numbers so the template can format them, markup made here (HTML) kept as it is."""
-    def safe(value):
-        if isinstance(value, HTML) or (isinstance(value, numbers.Number) and not pd.isna(value)):
+    def prepared(value):
+        if isinstance(value, Markup) or isinstance(value, (int, float)) and not is_missing(value):
             return value
+        if isinstance(value, pd.Timestamp):
+            return long_date(value)
         return text(value)
-    return HTML("<p>" + template.format(**{k: safe(v) for k, v in values.items()}) + "</p>")
+    return HTML(Markup("<p>" + template + "</p>").format(**{k: prepared(v) for k, v in values.items()}))
 
 
-def source_ref(source_id):
-    """A source id linked to its entry in the sources appendix."""
-    return f'<a class="src" href="#src-{escape(str(source_id), quote=True)}">{escape(str(source_id))}</a>'
+def plain(value, sources=None, numbers=None, evidence_ids=None):
+    """Free text from the data with internal ids turned into words a reader can follow: a source id becomes a
+    numbered link to that evidence item (or to the source list), a claim id becomes "claim 6"."""
+    if is_missing(value):
+        return HTML("–")
+    out, last = [], 0
+    pattern = re.compile(rf"(?:\s*\(({SOURCE_ID.pattern}(?:,\s*{SOURCE_ID.pattern})*)\))|{SOURCE_ID.pattern}|{CLAIM_ID.pattern}")
+    text_value = str(value)
+    for match in pattern.finditer(text_value):
+        token = match.group(0)
+        out.append(Markup.escape(text_value[last:match.start()]))
+        last = match.end()
+        ids = SOURCE_ID.findall(token)
+        if ids and sources is not None and all(i in sources.index for i in ids):
+            out.append(_macro("source_refs", ids, evidence_ids or {}))
+        elif CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
+            out.append(_macro("claim_ref", token.strip(), numbers[token.strip()]))
+        elif ids:
+            out.append(_macro("source_refs", ids, evidence_ids or {}))
+        else:
+            out.append(Markup.escape(token))
+    out.append(Markup.escape(text_value[last:]))
+    return HTML(Markup("").join(out))
 
 
-def table(frame, columns, dates=None, caption=""):
-    """An HTML table of the given columns ({column: heading}); `dates` maps date columns to their kind.
-    A `source_id` column links to the sources appendix."""
-    dates = dates or {}
-    head = "".join(f"<th>{escape(h)}</th>" for h in columns.values())
+def table(frame, columns, dates=None, caption="", sources=None, claims=None, numbers=(), label=None, compact=False,
+          table_id=None):
+    """A captioned HTML table of the given columns ({column: heading}) in a scrolling box.
+
+    `dates` maps date columns to their kind. A `source_id` column is cited by outlet (needs `sources`), a
+    `claim_id` column links to the claim's card (needs `claims`, the numbered register).
+    """
+    if not caption:
+        raise ValueError("every table needs a caption: it names the table for screen readers and the scrolling box")
+    claim_numbers = dict(zip(claims["claim_id"], claims["number"])) if claims is not None else {}
     rows = []
     for _, row in frame.iterrows():
-        cells = [date_tag(row[c], dates[c]) if c in dates else source_ref(row[c]) if c == "source_id" else text(row[c])
-                 for c in columns]
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return HTML(f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
-
-
-def badge(verdict):
-    return f'<span class="badge v-{escape(verdict)}">{escape(VERDICT_LABELS[verdict])}</span>'
+        cells = []
+        for column in columns:
+            value = row[column]
+            if dates and column in dates:
+                cells.append(date_tag(value, dates[column]))
+            elif column == "source_id":
+                cells.append(_macro("source_cell", value, sources) if sources is not None and value in sources.index
+                             else text(value))
+            elif column == "claim_id" and value in claim_numbers:
+                cells.append(_macro("claim_ref", value, claim_numbers[value]))
+            elif column in numbers:
+                cells.append(text(number(value)))
+            else:
+                cells.append(plain(value, sources, claim_numbers))
+        rows.append(cells)
+    return _macro("table", caption, list(columns.values()), rows, numeric=[h for c, h in columns.items() if c in numbers],
+                  label=label, compact=compact, table_id=table_id)
 
 
 def source_line(source, excerpt=None):
-    """One source: its excerpt if given, then outlet, linked title, reliability class and date."""
-    quote = f"<q>{text(excerpt)}</q> — " if excerpt is not None else ""
-    ref = source_ref(source.name) if source.name else ""
-    reliability = escape(str(source["reliability"]).replace("_", " "))
-    return (f'{quote}{text(source["outlet"])}, {link(source["url"], source["title"])} '
-            f'<span class="reliability">({reliability}; {date_tag(source["date_published"], "published")}; {ref})</span>')
+    """One source as a newspaper cites it: the excerpt, then outlet, linked headline, date and reliability in words;
+    the link lands on the excerpt."""
+    return _macro("source_line", source, excerpt)
 
+
+# --- the article and the cards -------------------------------------------------------------------
 
 def annotated_article(article_text, claims):
     """The article with every claim's span highlighted, coloured by verdict and closed by a numbered marker.
 
     Spans overlap, so the text is cut at every span boundary; each piece takes the colour of the
-    narrowest claim covering it and links to that claim's card.
+    narrowest claim covering it and links to that claim's card. Each link is named for its claim and verdict.
     """
     spans = claims.sort_values("number")
     cuts = sorted({0, len(article_text), *spans["start"].astype(int), *spans["end"].astype(int)})
     pieces = []
     for begin, finish in zip(cuts, cuts[1:]):
         covering = spans[(spans["start"] <= begin) & (spans["end"] >= finish)]
-        segment = escape(article_text[begin:finish])
+        piece = {"text": article_text[begin:finish], "claim": None, "markers": []}
         if len(covering):
-            narrowest = covering.assign(width=covering["end"] - covering["start"]).sort_values("width").iloc[0]
-            pieces.append(f'<a class="hl v-{escape(narrowest["verdict"])}" href="#card-{escape(narrowest["claim_id"])}">'
-                          f'{segment}</a>')
-        else:
-            pieces.append(segment)
-        for _, claim in spans[spans["end"] == finish].iterrows():
-            pieces.append(f'<a class="marker v-{escape(claim["verdict"])}" id="hl-{escape(claim["claim_id"])}" '
-                          f'href="#card-{escape(claim["claim_id"])}">[{int(claim["number"])}]</a>')
-    return HTML(f'<div class="annotated-article">{"".join(pieces)}</div>')
+            piece["claim"] = covering.assign(width=covering["end"] - covering["start"]).sort_values("width").iloc[0]
+        piece["markers"] = [claim for _, claim in spans[spans["end"] == finish].iterrows()]
+        pieces.append(piece)
+    return _render("article.html.j2", pieces=pieces)
 
 
-def claim_card(claim, evidence, sources, searches=None, outcome=None):
-    """A claim's verdict card: quote, verdict, conclusion, explanation, evidence with linked sources."""
-    cid = escape(claim["claim_id"])
-    parts = [
-        f'<article class="card v-{escape(claim["verdict"])}" id="card-{cid}">',
-        f'<header><span class="num">[{int(claim["number"])}]</span> {badge(claim["verdict"])} '
-        f'<span class="ctype">{escape(str(claim["claim_type"]).replace("_", " "))}</span> '
-        f'<span class="cid">{cid}</span> <a class="back" href="#hl-{cid}">↑ in the article</a></header>',
-        f'<blockquote>{text(claim["quote"])}</blockquote>',
-        f'<p class="conclusion">{text(claim["conclusion"])}</p>',
-        f'<p class="explanation">{text(claim["explanation"])}</p>',
-    ]
-    if isinstance(claim.get("quote_fidelity"), str) and claim["quote_fidelity"]:
-        parts.append(f'<p class="fidelity">Quotation: {text(claim["quote_fidelity"])}</p>')
-    if isinstance(claim.get("conflict"), str) and claim["conflict"]:
-        parts.append(f'<p class="conflict"><strong>Sources disagree.</strong> {text(claim["conflict"])}</p>')
-    if outcome is not None:
-        parts.append(f'<p class="outcome"><strong>What happened: {escape(OUTCOME_LABELS[outcome["status"]])}</strong> '
-                     f'(as judged from {date_tag(outcome["judged_from"])}). {text(outcome["explanation"])}</p>')
-    items = [f"<li>{source_line(sources.loc[row['source_id']], row['excerpt'])}</li>" for _, row in evidence.iterrows()]
-    parts.append('<ul class="evidence">' + "".join(items) + "</ul>" if items else
-                 '<p class="evidence none">No source dated on or before the report\'s as-of date.</p>')
-    if searches:
-        parts.append(f'<p class="searched">Searched: {text(searches)}</p>')
-    parts.append("</article>")
-    return HTML("".join(parts))
+def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4):
+    """A claim's verdict card: verdict, claim and conclusion always shown; the explanation, evidence and
+    searches open in place."""
+    evidence_ids = {row["source_id"]: i for i, (_, row) in enumerate(evidence.iterrows(), 1)}
+    explanation = plain(claim["explanation"], sources, None, {k: f"ev-{claim['claim_id']}-{v}" for k, v in evidence_ids.items()})
+    conflict = claim.get("conflict")
+    return _render("card.html.j2", claim=claim, evidence=[row for _, row in evidence.iterrows()], sources=sources,
+                   searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
+                   conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
+
+
+def evidence_appendix(register, evidence, sources, searches):
+    """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
+    items = []
+    for _, claim in register.iterrows():
+        rows = evidence[evidence["claim_id"] == claim["claim_id"]]
+        ids = {row["source_id"]: f"apx-{claim['claim_id']}-{i}" for i, (_, row) in enumerate(rows.iterrows(), 1)}
+        items.append({"claim": claim, "evidence": [row for _, row in rows.iterrows()], "searches": searches.get(claim["claim_id"]),
+                      "explanation": plain(claim["explanation"], sources, None, ids)})
+    return _render("evidence_appendix.html.j2", claims=items, sources=sources)
+
+
+def glance_table(register):
+    """Every claim in article order, one row each, filterable by verdict on screen."""
+    return _render("glance.html.j2", claims=[row for _, row in register.iterrows()])
+
+
+def findings(items):
+    """The key findings: a list of (claim_id or anchor, verdict or None, sentence HTML)."""
+    return _render("findings.html.j2", items=items)
+
+
+def headline(kicker, title, dek):
+    return _render("headline.html.j2", kicker=kicker, title=title, dek=dek)
+
+
+def sources_list(sources):
+    return _render("sources.html.j2", sources=[row for _, row in sources.reset_index().iterrows()])
+
+
+def search_log(rows, caption):
+    """What was searched and what was found, as a readable table: queries split into a list."""
+    return _render("searches.html.j2", rows=rows, caption=caption)
+
+
+def chart_description(text_value):
+    """The one-sentence description of the chart that follows, read out as its accessible name."""
+    return _render("chart_note.html.j2", text=text_value)
+
+
+# --- report furniture (used by the nbconvert template through report_info) ----------------------
+
+def table_of_contents(html):
+    """A list of the report's section headings (h2), linked to their anchors."""
+    items = []
+    for anchor, inner in re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, flags=re.S):
+        title = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
+        if anchor not in ("contents",):
+            items.append((anchor, title))
+    return str(_render("toc.html.j2", items=items))
+
+
+def publication_info(params, info):
+    """The report's furniture around the notebooks, added to build.report_info's `info`: the headline as the page
+    title, the share metadata, who checked it, when it was published and last corrected (dates from
+    data/corrections.csv, never the clock), how to report an error, and the provenance appendix."""
+    from . import charts, claims, data, summary
+
+    tables = data.as_of_view({name: data.load_table(name) for name in ("claims", "claim_sources", "sources")},
+                             params["as_of"])
+    as_of = pd.Timestamp(params["as_of"])
+    register = claims.verdicts_as_of(tables["claims"], tables["claim_sources"], as_of)
+    corrections = data.load_table("corrections").sort_values("date")
+    site_url = params.get("site_url") or SITE_URL
+    repo_url = (params.get("repo_url") or REPO_URL).rstrip("/")
+    safe_url(site_url), safe_url(repo_url)
+    published = corrections.loc[corrections["kind"] == "published", "date"].min()
+    updated = corrections["date"].max()
+    article_published = pd.Timestamp(info["article_published"])
+    out = dict(info)
+    out.update({
+        "title": summary.headline(register),
+        "description": summary.dek(register, as_of, article_published),
+        "project": PROJECT, "project_note": PROJECT_NOTE, "site_url": site_url, "repo_url": repo_url,
+        "canonical": report_address(site_url), "issues_url": repo_url + "/issues/new",
+        "reviewed": iso(published), "updated": iso(updated),
+        "reviewed_long": long_date(published), "updated_long": long_date(updated),
+        "article_published_long": long_date(article_published),
+        "corrections": [{"date": iso(r["date"]), "date_long": long_date(r["date"]), "kind": r["kind"],
+                         "change": r["change"]} for _, r in corrections.iterrows()],
+        "dark_colours": charts.DARK_COLOURS,
+    })
+    out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}
+    return out
+
+
+def report_address(site_url):
+    """The report's absolute address: the site's report.html."""
+    return site_url if site_url.endswith(".html") else site_url.rstrip("/") + "/report.html"

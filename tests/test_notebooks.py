@@ -1,6 +1,7 @@
 """The committed notebooks: no outputs, one typed and described parameters cell matching params.yml, code hidden
 by tags, runnable from any working directory, and every notebook executing cleanly at both ends of `as_of`."""
 import ast
+import re
 import os
 import subprocess
 
@@ -87,3 +88,11 @@ def test_every_notebook_executes(tmp_path, when):
         charts = [c for c in nb.cells if "chart" in c.metadata.get("tags", [])]
         assert charts == [] or all(any(execute.VEGA_LITE in o.get("data", {}) for o in c.outputs) for c in charts)
         assert "papermill" not in nb.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_notebook_opens_by_naming_the_tables_it_reads(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "markdown"
+    listed = re.findall(r"`([a-z_]+)`", first.source.split("Reads:", 1)[1].split("(declared")[0])
+    assert listed == config.NOTEBOOK_INPUTS[path.stem]

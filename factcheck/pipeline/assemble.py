@@ -2,7 +2,6 @@
 import base64
 import gzip
 import json
-import re
 from importlib import metadata
 
 import nbformat
@@ -41,30 +40,6 @@ def merge(notebooks):
     return merged
 
 
-def _heading_text(fragment):
-    return re.sub(r"<[^>]+>", "", fragment).replace("¶", "").strip()
-
-
-def table_of_contents(html):
-    """A nested list of the level-1 and level-2 headings, linked to their anchors."""
-    items, open_sub = [], False
-    for level, anchor, inner in re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', html, flags=re.S):
-        title = _heading_text(inner)
-        if level == "1":
-            if open_sub:
-                items.append("</ol></li>")
-                open_sub = False
-            items.append(f'<li><a href="#{anchor}">{title}</a>')
-        else:
-            if not open_sub:
-                items.append("<ol>")
-                open_sub = True
-            items.append(f'<li><a href="#{anchor}">{title}</a></li>')
-    if open_sub:
-        items.append("</ol>")
-    return '<ol class="toc">' + "".join(items) + "</ol>"
-
-
 def render_html(notebooks, report_info, claim_reviews_json):
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -86,6 +61,8 @@ def render_html(notebooks, report_info, claim_reviews_json):
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
     if 'class="jp-CodeMirrorEditor' in html:
         raise BuildError("code input leaked into the report: tag every code cell remove-input or remove-cell")
+    from ..render import table_of_contents
+
     return html.replace("<!-- TOC -->", table_of_contents(html))
 
 
@@ -98,7 +75,9 @@ def report_info(parameters, manifest):
     as_of = pd.Timestamp(parameters["as_of"])
     published = article["date_published"]
     at_publication = as_of <= published + pd.Timedelta(days=6)
-    return {
+    from ..render import publication_info
+
+    return publication_info(parameters, {
         "title": "Will Iraq expel the remaining U.S. troops? A fact-check",
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
         "article_title": article["title"], "article_authors": article["authors"],
@@ -112,18 +91,24 @@ def report_info(parameters, manifest):
         "parameters": parameters,
         "packages": manifest["packages"],
         "inputs": manifest["inputs"],
-    }
+    })
 
 
 def claim_reviews_for(parameters, report_url):
+    from urllib.parse import urljoin
+
     import pandas as pd
 
     from .. import claims as claims_module, data
+    from ..render import SITE_URL
 
-    tables = data.as_of_view({name: data.load_table(name) for name in ("article", "claims", "claim_sources", "sources")},
-                             parameters["as_of"])
-    claims = claims_module.verdicts_as_of(tables["claims"], tables["claim_sources"], pd.Timestamp(parameters["as_of"]))
-    return claims_module.claim_reviews(claims, tables["article"], report_url)
+    names = ("article", "claims", "claim_sources", "claim_updates", "sources", "claim_summaries", "corrections")
+    tables = data.as_of_view({name: data.load_table(name) for name in names}, parameters["as_of"])
+    claims = claims_module.verdicts_as_of(tables["claims"], tables["claim_sources"], pd.Timestamp(parameters["as_of"]),
+                                          tables["claim_updates"])
+    claims = claims.merge(tables["claim_summaries"], on="claim_id", how="left")
+    report_url = urljoin(parameters.get("site_url") or SITE_URL, report_url)
+    return claims_module.claim_reviews(claims, tables["article"], report_url, tables["corrections"])
 
 
 def assemble(executed, parameters, manifest, staging):

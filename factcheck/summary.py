@@ -1,0 +1,63 @@
+"""What the report found, as numbers and sentences built from the data: the headline, the key findings and
+the answer to the article's own question. Each sentence template is fixed here; every number in it is computed."""
+import pandas as pd
+
+from . import claims as claims_module, context
+
+QUESTION_CLAIM = "C59"  # the headline's question, registered as a forecast
+
+
+def tally(register):
+    counts = register["verdict"].value_counts()
+    get = lambda v: int(counts.get(v, 0))  # noqa: E731
+    checkable = get("supported") + get("partly_supported") + get("inaccurate")
+    return {"total": len(register), "checkable": checkable, "supported": get("supported"),
+            "partly": get("partly_supported"), "inaccurate": get("inaccurate"), "unverifiable": get("unverifiable"),
+            "opinion": get("opinion"), "forecast": get("forecast")}
+
+
+def headline(register):
+    """The finding in one line: how much of the article holds up, and how much does not."""
+    t = tally(register)
+    if t["checkable"] == 0:
+        return "None of the DW article's factual statements could yet be checked"
+    lead = "Most of DW's Iraq article holds up" if t["supported"] * 2 > t["checkable"] else "Much of DW's Iraq article does not hold up"
+    slips = t["partly"] + t["inaccurate"]
+    if not slips:
+        return f"{lead}: all {t['checkable']} of its checkable statements are supported"
+    return f"{lead}, but {slips} of its {t['checkable']} checkable statements are partly or wholly wrong"
+
+
+def dek(register, as_of, published):
+    t = tally(register)
+    return (f"We checked all {t['total']} claims in the article of {published.day} {published:%B %Y}: "
+            f"facts against the sources, opinions against the context and forecasts against what happened "
+            f"up to {as_of.day} {as_of:%B %Y}.")
+
+
+def question_answer(outcomes, as_of):
+    """The latest judgement of the headline's question by `as_of`, or None if nothing was judged yet."""
+    latest = claims_module.latest_outcomes(outcomes, as_of)
+    return None if QUESTION_CLAIM not in latest.index else latest.loc[QUESTION_CLAIM]
+
+
+def attack_split(attacks, published, series_id="pentagon_cumulative"):
+    """The last Pentagon count stated by publication, with its split between Iraq and Syria if stated."""
+    return context.count_at(attacks, series_id, published)
+
+
+def troop_peak(levels, series):
+    """The highest official point-in-time count of U.S. troops inside Iraq (estimates and averages left out)."""
+    counts = levels[levels["series_id"].isin(series.loc[series["measure"] == "in_country_count", "series_id"])]
+    peaks = context.series_peaks(counts)
+    return None if peaks.empty else peaks.iloc[0]
+
+
+def years_without_calls(calls, first_year, last_year):
+    per_year = context.calls_per_year(calls, first_year, last_year)
+    return per_year.loc[per_year["calls"] == 0, "year"].tolist(), per_year
+
+
+def events_after(events, published, as_of):
+    later = events[(events["date"] > published) & (events["date"] <= pd.Timestamp(as_of))]
+    return later.sort_values("date")
