@@ -103,13 +103,16 @@ class Table:
     def typed(self):
         """(row number, {column: value}, errors) with each value cast by Frictionless to its schema type."""
         if self._typed is None:
-            from frictionless import Resource, Schema
+            from frictionless import FrictionlessException, Resource, Schema
 
             schema = {k: v for k, v in self.resource["schema"].items() if k != "foreignKeys"}  # checked by validate
             resource = Resource(name=self.name, data=[self.header, *(cells for _, cells in self.rows)],
                                 schema=Schema.from_descriptor(schema))
-            with resource:
-                self._typed = [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+            try:
+                with resource:
+                    self._typed = [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+            except FrictionlessException as err:
+                raise InputError(schema_problem(self, err)) from None
         return self._typed
 
     def check(self):
@@ -166,6 +169,13 @@ def describe(table, error, package=None):
     return DataError(table.display, row, field_name, problem)
 
 
+def schema_problem(table, err):
+    """A table schema Frictionless cannot use, as one line naming the resource."""
+    note = getattr(err.error, "note", "") or str(err)
+    return DataError(f"{table.display.split('/')[0]}/datapackage.json", 0, "",
+                     f"the schema of resource {table.name!r} is not valid: {note}")
+
+
 def header_problem(header, expected):
     """One message for everything wrong with a header, naming columns and positions; None if it is right."""
     if header == expected:
@@ -202,21 +212,22 @@ class DataPackage:
         self._tables = {}
         self._article = None
 
-    def _fail(self, problem, line=0):
-        where = f"{self.display} line {line}" if line else self.display
-        raise InputError(DataError(where, 0, "", problem))
+    def _fail(self, problem, where=""):
+        raise InputError(DataError(self.display + where, 0, "", problem))
 
     def _parse(self):
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             self._fail("file is missing: restore it from git (git checkout -- data/datapackage.json)")
+        except OSError as err:
+            self._fail(f"cannot be read ({err.strerror})")
         try:
             descriptor = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as err:
             self._fail(f"byte 0x{raw[err.start]:02x} at offset {err.start} is not UTF-8: save the file as UTF-8")
         except json.JSONDecodeError as err:
-            self._fail(f"column {err.colno}: not valid JSON ({err.msg}): fix the syntax there", err.lineno)
+            self._fail(f"not valid JSON ({err.msg}): fix the syntax there", f" line {err.lineno}, column {err.colno}")
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if not isinstance(resources, list) or not resources:
             self._fail("expected an object with a non-empty 'resources' list")
@@ -273,6 +284,9 @@ class DataPackage:
             raw = (self.dir / resource["path"]).read_bytes()
         except FileNotFoundError:
             table.fatal.append(DataError(display, 0, "", "file is missing"))
+            return table
+        except OSError as err:
+            table.fatal.append(DataError(display, 0, "", f"cannot be read ({err.strerror})"))
             return table
         text, problem = _decode(raw, resource.get("encoding", "utf-8"), display)
         if problem:

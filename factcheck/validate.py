@@ -10,6 +10,8 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
+from frictionless import FrictionlessException
+
 from . import config
 from .tables import DataError, DataPackage, InputError, describe
 
@@ -85,6 +87,16 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
     return errors
 
 
+def _follow_on(error, errors):
+    """A required-value error in a cell that is missing, or a duplicate-key error on a blank row: noise."""
+    row = getattr(error, "row_number", None)
+    if error.type == "constraint-error":
+        return any(e.type == "missing-cell" and e.row_number == row and e.field_name == error.field_name for e in errors)
+    if error.type == "primary-key":
+        return any(e.type == "blank-row" and e.row_number == row for e in errors)
+    return False
+
+
 def validate(package_path=config.DATAPACKAGE):
     """Every problem in the data package, sorted by file and row; an empty list means valid."""
     try:
@@ -99,12 +111,13 @@ def validate(package_path=config.DATAPACKAGE):
             readable.append(name)
     article_text, article_problems = package.article_text()
     errors += article_problems
-    report = package.frictionless(readable).validate(limit_errors=10000)
+    try:
+        report = package.frictionless(readable).validate(limit_errors=10000)
+    except FrictionlessException as err:
+        return sorted(set(errors + [DataError(package.display, 0, "", f"not a valid data package: {err.error.note}")]))
     for task in report.tasks:
         table = package.table(task.name)
-        missing = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
-        errors += [describe(table, error, package) for error in task.errors
-                   if not (error.type == "constraint-error" and (error.row_number, error.field_name) in missing)]
+        errors += [describe(table, error, package) for error in task.errors if not _follow_on(error, task.errors)]
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
