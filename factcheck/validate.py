@@ -82,8 +82,11 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
             if series not in highest or total > highest[series][1]:
                 highest[series] = (number, total)
     article_rows = tables.get("article", [])
-    if len(article_rows) != 1 and "article" in tables:
-        errors.append(DataError(rel("article"), 0, "", f"expected exactly one row, found {len(article_rows)}"))
+    if not article_rows and "article" in tables:
+        errors.append(DataError(rel("article"), 2, "", "no row: the file must hold exactly one row, the article's"))
+    for number, _ in article_rows[1:]:
+        errors.append(DataError(rel("article"), number, "",
+                                f"extra row: the file must hold exactly one row (found {len(article_rows)}); remove it"))
     return errors
 
 
