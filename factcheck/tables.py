@@ -1,8 +1,8 @@
 """The one reader of data/: the data package is parsed once and each table read once; everything else asks here.
 
-Validation (Frictionless and the project's own checks), `params.data_date_range` and the notebooks
-(`data.load_table`, `data.load_inputs`) all take their rows from `DataPackage.table`, so a file that validates
-is read the same way everywhere. Each table is read following its resource's `path`, `encoding` and `dialect`.
+Validation (the Frictionless typed reading and the project's own checks), `params.data_date_range` and the
+notebooks (`data.load_table`, `data.load_inputs`) all take their rows from `DataPackage.table`, and their typed
+values from `Table.typed`, so a file that validates is read the same way everywhere. Each table is read following its resource's `path`, `encoding` and `dialect`.
 
 Spreadsheet habits are accepted, here and only here: a UTF-8 byte-order mark (BOM) at the start of a file is
 dropped, and CRLF line endings are read as LF (also inside quoted cells). Anything else that is not plain text is
@@ -73,7 +73,15 @@ def _decode(raw, encoding, display):
         line = raw[: err.start].count(b"\n") + 1
         return None, DataError(display, line, "", f"byte 0x{raw[err.start]:02x} at offset {err.start} is not "
                                                    f"{encoding.upper()}: save the file as {encoding.upper()}")
-    return text.replace("\r\n", "\n"), None
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        # A lone CR ends a CSV record for some readers and not for others: refuse it rather than guess.
+        at = text.index("\r")
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return None, DataError(display, 0, "", f"line {line}: control character U+000D (a carriage return without "
+                                                f"a line feed) at position {column}: remove it")
+    return text, None
 
 
 @dataclass
@@ -106,9 +114,9 @@ class Table:
             from frictionless import FrictionlessException, Resource, Schema
 
             schema = {k: v for k, v in self.resource["schema"].items() if k != "foreignKeys"}  # checked by validate
-            resource = Resource(name=self.name, data=[self.header, *(cells for _, cells in self.rows)],
-                                schema=Schema.from_descriptor(schema))
             try:
+                resource = Resource(name=self.name, data=[self.header, *(cells for _, cells in self.rows)],
+                                    schema=Schema.from_descriptor(schema))
                 with resource:
                     self._typed = [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
             except FrictionlessException as err:
@@ -145,7 +153,7 @@ _PROBLEMS = {
     "missing-cell": lambda e, spec: "missing cell: the row has fewer cells than the header (ragged row)",
     "extra-cell": lambda e, spec: f"extra cell {e.cell!r}: the row has more cells than the header (ragged row)",
     "blank-row": lambda e, spec: "the row is blank: remove the empty line",
-    "primary-key": lambda e, spec: f"duplicate id: {e.note}",
+    "primary-key": lambda e, spec: "duplicate id: " + e.note.replace("the row at position", "row"),
 }
 
 
@@ -335,14 +343,26 @@ class DataPackage:
             self._article = (text, problems)
         return self._article
 
-    def frictionless(self, names):
-        """A Frictionless Package of the given tables' rows as read here, with foreign keys among them only."""
-        from frictionless import Package
+    def foreign_key_problems(self, names):
+        """Rows whose foreign key matches no row of the table it refers to, among the given (readable) tables.
 
-        resources = []
+        Done here on the typed rows rather than by Frictionless's package validation, so that validation and
+        the notebooks share one typed reading (and validation stays fast). Empty keys are not checked.
+        """
+        as_list = lambda value: [value] if isinstance(value, str) else list(value)
+        problems = []
         for name in names:
             table = self.table(name)
-            schema = json.loads(json.dumps(table.resource["schema"]))
-            schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in (*names, "")]
-            resources.append({"name": name, "data": [table.header, *(cells for _, cells in table.rows)], "schema": schema})
-        return Package({"resources": resources})
+            for key in table.resource["schema"].get("foreignKeys", []):
+                target = key["reference"].get("resource") or name
+                if target not in names:
+                    continue
+                fields, target_fields = as_list(key["fields"]), as_list(key["reference"]["fields"])
+                known = {tuple(values.get(f) for f in target_fields) for _, values, _ in self.table(target).typed()}
+                for number, values, _ in table.typed():
+                    cells = tuple(values.get(f) for f in fields)
+                    if None not in cells and cells not in known:
+                        problems.append(DataError(table.display, number, ", ".join(fields),
+                                                  f"{', '.join(repr(str(c)) for c in cells)} does not match any "
+                                                  f"{', '.join(target_fields)} in {self.dir.name}/{self.resources[target]['path']}"))
+        return problems

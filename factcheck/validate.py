@@ -1,16 +1,14 @@
 """Validate data/ before any notebook runs: the Frictionless schemas first, then the checks they cannot express.
 
 All problems are collected in one pass and reported as `data/<file> row N, field 'f': problem`, where row N
-counts the header as row 1, as Frictionless does. Every table is read once, by `factcheck.tables`, and both
-Frictionless and the project's own checks see those rows, exactly as the notebooks will. A file whose header is
+counts the header as row 1, as Frictionless does. Every table is read once, by `factcheck.tables`: its Frictionless
+typed reading (types, constraints, keys) and the project's own checks see exactly the rows the notebooks will. A file whose header is
 wrong is reported once, with the column's name and position, and its rows are not checked further.
 """
 import argparse
 import sys
 from itertools import groupby
 from pathlib import Path
-
-from frictionless import FrictionlessException
 
 from . import config
 from .tables import DataError, DataPackage, InputError, describe
@@ -115,12 +113,13 @@ def validate(package_path=config.DATAPACKAGE):
     article_text, article_problems = package.article_text()
     errors += article_problems
     try:
-        report = package.frictionless(readable).validate(limit_errors=10000)
-    except FrictionlessException as err:
-        return sorted(set(errors + [DataError(package.display, 0, "", f"not a valid data package: {err.error.note}")]))
-    for task in report.tasks:
-        table = package.table(task.name)
-        errors += [describe(table, error, package) for error in task.errors if not _follow_on(error, task.errors)]
+        for name in readable:
+            table = package.table(name)
+            for _, _, row_errors in table.typed():
+                errors += [describe(table, error, package) for error in row_errors if not _follow_on(error, row_errors)]
+    except InputError as err:
+        return sorted(set(errors + [err.error]))
+    errors += package.foreign_key_problems(readable)
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
