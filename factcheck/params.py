@@ -170,8 +170,8 @@ def resolve(overrides=None, params_path=config.PARAMS_FILE, package_path=config.
     return values
 
 
-def notebook_parameters(values):
-    entries = spec()
+def notebook_parameters(values, params_path=config.PARAMS_FILE):
+    entries = spec(params_path)
     return {name: value for name, value in values.items() if entries[name]["scope"] == "notebooks"}
 
 
@@ -204,16 +204,18 @@ def main(argv=None):
     res.add_argument("--out", required=True, help="all parameters, for the assembly")
     res.add_argument("--notebook-out", required=True, help="the notebooks' parameters only")
     res.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    sub.add_parser("list")
+    listing = sub.add_parser("list")
+    for command in (res, listing):
+        command.add_argument("--params-file", default=str(config.PARAMS_FILE), help="the parameter definitions")
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
-            for name, entry in spec().items():
+            for name, entry in spec(args.params_file).items():
                 default = entry["default"]
                 shown = " ".join(default) if isinstance(default, list) else default
                 print(f"{name:<18} default {shown!s:<12} {entry['help']}")
             return 0
-        values = resolve(_parse_assignments(args.set))
+        values = resolve(_parse_assignments(args.set), params_path=args.params_file)
     except ConfigError as err:
         print(f"Bad configuration: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
         return 2
@@ -221,7 +223,7 @@ def main(argv=None):
         print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
         return 2
     write_if_changed(args.out, json.dumps(values, indent=2, sort_keys=True) + "\n")
-    write_if_changed(args.notebook_out, json.dumps(notebook_parameters(values), indent=2, sort_keys=True) + "\n")
+    write_if_changed(args.notebook_out, json.dumps(notebook_parameters(values, args.params_file), indent=2, sort_keys=True) + "\n")
     return 0
 
 
