@@ -136,3 +136,7 @@ def test_a_bad_parameter_in_a_notebook_is_one_parameter_error():
         setup("30_attacks", as_of="2024-13-01", attack_rate_days=7)
     assert str(raised.value).startswith("parameter as_of='2024-13-01' is not a date")
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    import traceback
+
+    frames = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
+    assert not any(name.endswith("params.py") for name in frames), frames  # the notebook shows setup's line only

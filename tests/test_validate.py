@@ -214,6 +214,8 @@ def test_every_reader_follows_the_resource_path(data_dir):
     assert params.data_date_range(data_dir / "datapackage.json") == params.data_date_range()
     rewrite(data_dir / "renamed_attacks.csv", set_cell("attacks", "total", "abc")[1])
     assert "data/renamed_attacks.csv row 2, field 'total': 'abc' is not a valid integer" in messages(data_dir)
+    rewrite(data_dir / "renamed_attacks.csv", fall_without_flag)
+    assert any(m.startswith("data/renamed_attacks.csv") and "cumulative count 1 is lower" in m for m in messages(data_dir))
 
 
 @pytest.mark.parametrize("path", ["../attacks.csv", "/etc/passwd", "https://example.org/x.csv", "sub/attacks.csv"])
@@ -269,3 +271,24 @@ def test_load_table_refuses_what_validation_refuses(data_dir):
     rewrite(data_dir / "attacks.csv", set_cell("attacks", "total", "abc")[1])
     with pytest.raises(InputError, match=r"data/attacks.csv row 2, field 'total': 'abc' is not a valid integer"):
         data.load_table("attacks", data_dir / "datapackage.json")
+
+
+def test_load_table_gives_the_notebooks_exactly_what_validation_saw():
+    import pandas as pd
+
+    from factcheck import data
+    from factcheck.tables import DataPackage
+
+    package = DataPackage()
+    for name in package.names:
+        seen, loaded = package.table(name).records(), data.load_table(name)
+        assert len(seen) == len(loaded) and list(loaded.columns) == package.table(name).header
+        for (_, row), (_, frame_row) in zip(seen, loaded.iterrows()):
+            for spec in package.resources[name]["schema"]["fields"]:
+                got, text = frame_row[spec["name"]], row[spec["name"]]
+                if spec["type"] == "date":
+                    assert (pd.isna(got) and not text) or got.date().isoformat() == text, (name, spec["name"])
+                elif spec["type"] == "integer":
+                    assert (pd.isna(got) and not text) or str(got) == text, (name, spec["name"])
+                else:
+                    assert got == text, (name, spec["name"])
