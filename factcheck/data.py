@@ -1,39 +1,58 @@
-"""Load the curated tables with the types their Table Schema declares, and cut them to an `as_of` date."""
-import json
-from functools import lru_cache
+"""Load the curated tables with the types their Table Schema declares, and cut them to an `as_of` date.
 
+The rows come from `factcheck.tables`, the reader validation uses, and each value is cast by Frictionless to its
+schema type: what validated is what the notebooks get. A table with any problem is refused with its first one.
+"""
 import pandas as pd
 
 from . import config
+from .tables import DataPackage, InputError
 
-@lru_cache(maxsize=None)
-def _schemas(package_path=config.DATAPACKAGE):
-    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
-    return {r["name"]: r for r in descriptor["resources"]}
+__all__ = ["InputError", "load_table", "load_inputs", "resource_paths", "as_of_view"]
+
+
+def frame(table):
+    """A checked table as a DataFrame: dates as datetimes, integers as nullable Int64, empty strings kept as ''."""
+    table.check()
+    specs = table.resource["schema"]["fields"]
+    records = [values for _, values, _ in table.typed()]
+    columns = {}
+    for spec in specs:
+        values = [record.get(spec["name"]) for record in records]
+        if spec["type"] == "date":
+            columns[spec["name"]] = pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[us]")
+        elif spec["type"] == "integer":
+            columns[spec["name"]] = pd.array(values, dtype="Int64")
+        elif spec["type"] == "string":
+            columns[spec["name"]] = pd.Series(["" if v is None else v for v in values], dtype=str)
+        else:
+            columns[spec["name"]] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, columns=[spec["name"] for spec in specs])
 
 
 def resource_paths(package_path=config.DATAPACKAGE):
     """Each resource's file, as the descriptor's `path` gives it."""
-    return {name: package_path.parent / r["path"] for name, r in _schemas(package_path).items()}
+    package = DataPackage(package_path)
+    return {name: package.dir / resource["path"] for name, resource in package.resources.items()}
 
 
-def load_table(name, package_path=config.DATAPACKAGE):
-    resource = _schemas(package_path)[name]
-    frame = pd.read_csv(package_path.parent / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
-    for field in resource["schema"]["fields"]:
-        column = frame[field["name"]]
-        if field["type"] == "date":
-            frame[field["name"]] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
-        elif field["type"] == "integer":
-            frame[field["name"]] = pd.to_numeric(column.replace("", None)).astype("Int64")
-    return frame
+def load_table(name, package_path=config.DATAPACKAGE, package=None):
+    """One table of the data package, typed; raises InputError naming the file, row and field of a problem."""
+    return frame((package or DataPackage(package_path)).table(name))
 
 
-def load_inputs(notebook):
+def load_inputs(notebook, package_path=config.DATAPACKAGE):
     """The tables a notebook declared in config.NOTEBOOK_INPUTS, and nothing else."""
-    tables = {name: load_table(name) for name in config.NOTEBOOK_INPUTS[notebook]}
+    if notebook not in config.NOTEBOOK_INPUTS:
+        raise InputError(f"unknown notebook {notebook!r}: declare its inputs in factcheck/config.py NOTEBOOK_INPUTS "
+                         f"(known: {', '.join(config.NOTEBOOK_INPUTS)})")
+    package = DataPackage(package_path)
+    tables = {name: load_table(name, package=package) for name in config.NOTEBOOK_INPUTS[notebook]}
     if "article" in tables:
-        tables["article_text"] = config.ARTICLE_TEXT.read_text(encoding="utf-8")
+        text, problems = package.article_text()
+        if problems:
+            raise InputError(problems[0])
+        tables["article_text"] = text
     return tables
 
 

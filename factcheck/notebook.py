@@ -2,22 +2,59 @@
 from types import SimpleNamespace
 
 import pandas as pd
+from jinja2 import Environment
 
 from . import data
 from .charts import use_report_style
-from .params import resolve
+from .params import ParameterError, resolve, spec
+
+_HTML = Environment(autoescape=True).from_string(
+    "<table><caption>{{ inputs.notebook }}: inputs as of {{ inputs.as_of.date() }} "
+    "(article published {{ inputs.published.date() }})</caption>"
+    "<tr><th>nb.</th><th>rows shown</th><th>rows in data/</th></tr>"
+    "{% for name, shown, total in inputs.summary() %}<tr><td><code>{{ name }}</code></td><td>{{ shown }}</td>"
+    "<td>{{ total }}</td></tr>{% endfor %}</table>")
+
+
+class NotebookInputs(SimpleNamespace):
+    """A notebook's tables as attributes (`nb.claims`, `nb.sources`, ...), cut to `as_of`, plus `nb.full`
+    (the uncut tables), `nb.as_of`, `nb.published` and the notebook parameters (`nb.attack_rate_days`, ...).
+
+    The attributes are ordinary instance attributes, so Jupyter's completion lists them, and showing `nb`
+    lists every table with its row count.
+    """
+
+    def summary(self):
+        """(name, rows as of as_of, rows in all) for each table."""
+        return [(name, len(table), len(self.full[name])) for name, table in vars(self).items()
+                if isinstance(table, pd.DataFrame)]
+
+    def __repr__(self):
+        lines = [f"{self.notebook}: inputs as of {self.as_of.date()} (article published {self.published.date()})"]
+        lines += [f"  nb.{name:<24} {shown:>4} rows (of {total})" for name, shown, total in self.summary()]
+        others = [name for name, value in vars(self).items() if not isinstance(value, pd.DataFrame)]
+        return "\n".join(lines + [f"  also: {', '.join('nb.' + name for name in others)}"])
+
+    def _repr_html_(self):
+        return _HTML.render(inputs=self)
 
 
 def setup(notebook, **parameters):
     """The notebook's tables as of the `as_of` parameter, plus the full tables under `.full`.
 
-    Parameters are checked here too, so a notebook run by hand with papermill fails as clearly as `make`.
+    Parameters are checked here too, so a notebook run by hand with papermill fails as clearly as `make`:
+    with one ParameterError line naming the parameter and the valid values.
     """
-    resolve(parameters)
+    __tracebackhide__ = True  # IPython shows the error line, not this frame
+    try:
+        values = resolve(parameters)
+    except ParameterError as err:
+        raise type(err)(str(err)) from None
     use_report_style()
     tables = data.load_inputs(notebook)
-    view = data.as_of_view(tables, parameters["as_of"])
-    article = tables["article"].iloc[0]
-    settings = {name: value for name, value in parameters.items() if name != "as_of"}
-    return SimpleNamespace(**view, **settings, full=tables, as_of=pd.Timestamp(parameters["as_of"]),
-                           published=article["date_published"])
+    view = data.as_of_view(tables, values["as_of"])
+    entries = spec()
+    settings = {name: value for name, value in values.items()
+                if entries[name]["scope"] == "notebooks" and name != "as_of"}
+    return NotebookInputs(notebook=notebook, **view, **settings, full=tables, as_of=pd.Timestamp(values["as_of"]),
+                          published=tables["article"].iloc[0]["date_published"])

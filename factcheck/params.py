@@ -3,23 +3,91 @@
 The resolved parameters are written as JSON only when they change, so make rebuilds only on a real change.
 """
 import argparse
-import csv
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
 import yaml
 
 from . import config
+from .tables import DataPackage, InputError
 
 
 class ParameterError(ValueError):
     pass
 
 
+class ConfigError(ParameterError):
+    """params.yml itself is wrong (not a value given on the command line)."""
+
+
+COMMON_KEYS = ("default", "type", "help", "scope")
+TYPE_KEYS = {"date": (), "integer": ("minimum", "maximum"), "list": ("choices",), "string": (), "url": ()}
+SCOPES = ("notebooks", "assembly")
+URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s]*)?")
+
+
+def _load_yaml(path):
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path.name} is missing: restore it from git (git checkout -- {path.name})") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path.name}: byte 0x{err.object[err.start]:02x} at offset {err.start} is not UTF-8: "
+                          f"save the file as UTF-8") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path.name} line {mark.line + 1}, column {mark.column + 1}" if mark else path.name
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ConfigError(f"{where}: not valid YAML ({problem}): fix the syntax there") from None
+
+
+def _check_entry(file, name, entry):
+    """Refuse an entry of params.yml with a missing, unknown or ill-typed key, naming the valid keys."""
+    where = f"{file}: parameter {name!r}"
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ConfigError(f"{file}: parameter name {name!r} must be a Python identifier (letters, digits, _)")
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a mapping with the keys {', '.join(COMMON_KEYS)}, found {entry!r}")
+    kind = entry.get("type")
+    if kind not in TYPE_KEYS:
+        raise ConfigError(f"{where} has type {kind!r}: use one of {', '.join(TYPE_KEYS)}")
+    allowed = COMMON_KEYS + TYPE_KEYS[kind]
+    unknown = [key for key in entry if key not in allowed]
+    if unknown:
+        raise ConfigError(f"{where} has unknown key(s) {', '.join(map(str, unknown))}; "
+                          f"valid keys for type {kind}: {', '.join(allowed)}")
+    missing = [key for key in allowed if key not in entry]
+    if missing:
+        raise ConfigError(f"{where} lacks the key(s) {', '.join(missing)}; a {kind} parameter needs {', '.join(allowed)}")
+    if entry["scope"] not in SCOPES:
+        raise ConfigError(f"{where} has scope {entry['scope']!r}: use one of {', '.join(SCOPES)}")
+    if not isinstance(entry["help"], str) or not entry["help"].strip():
+        raise ConfigError(f"{where}: help must be a sentence saying what the parameter does")
+    if kind == "integer" and not all(type(entry[k]) is int for k in ("minimum", "maximum")) \
+            or kind == "integer" and entry["minimum"] > entry["maximum"]:
+        raise ConfigError(f"{where}: minimum and maximum must be whole numbers with minimum <= maximum")
+    if kind == "list" and not (isinstance(entry["choices"], list) and entry["choices"]
+                               and all(isinstance(c, str) for c in entry["choices"])):
+        raise ConfigError(f"{where}: choices must be a non-empty list of names")
+    try:
+        _coerce(name, entry, entry["default"])
+    except ParameterError as err:
+        raise ConfigError(f"{file}: the default is refused: {err}") from None
+
+
 def spec(path=config.PARAMS_FILE):
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """params.yml, checked at every depth: each entry is a mapping with exactly the keys its type allows."""
+    entries = _load_yaml(path)
+    file = Path(path).name
+    if not isinstance(entries, dict) or not entries:
+        raise ConfigError(f"{file} must map parameter names to entries with the keys {', '.join(COMMON_KEYS)}")
+    for name, entry in entries.items():
+        _check_entry(file, name, entry)
+    return entries
 
 
 def defaults(path=config.PARAMS_FILE):
@@ -27,15 +95,20 @@ def defaults(path=config.PARAMS_FILE):
 
 
 def data_date_range(package_path=config.DATAPACKAGE):
-    """The range `as_of` may take: from the article's publication to the latest dated row in data/."""
-    package_path = Path(package_path)
+    """The range `as_of` may take: from the article's publication to the latest dated row in data/.
+
+    The dates are those the notebooks will see: read by `factcheck.tables` and cast by the tables' schemas.
+    """
+    package = DataPackage(package_path)
     dates = []
     for name, column in config.ROW_DATE.items():
-        with open(package_path.parent / f"{name}.csv", encoding="utf-8", newline="") as handle:
-            dates += [row[column] for row in csv.DictReader(handle) if row.get(column)]
-    with open(package_path.parent / "article.csv", encoding="utf-8", newline="") as handle:
-        published = next(csv.DictReader(handle))["date_published"]
-    return dt.date.fromisoformat(published), max(dt.date.fromisoformat(d) for d in dates)
+        table = package.table(name)
+        table.check()
+        dates += [values[column] for _, values, _ in table.typed() if values.get(column)]
+    article = package.table("article")
+    article.check()
+    published = article.typed()[0][1]["date_published"]
+    return published, max(dates)
 
 
 def _coerce(name, entry, raw):
@@ -44,22 +117,35 @@ def _coerce(name, entry, raw):
         try:
             return dt.date.fromisoformat(str(raw)).isoformat()
         except ValueError:
-            raise ParameterError(f"parameter {name}={raw!r} is not a date: use the ISO form YYYY-MM-DD, e.g. {entry['default']}")
+            raise ParameterError(f"parameter {name}={raw!r} is not a date: use the ISO form YYYY-MM-DD, "
+                                 f"e.g. {entry['default']}") from None
     if kind == "integer":
         try:
-            value = int(str(raw))
+            if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+                raise ValueError(raw)
+            value = int(str(raw).strip())
         except ValueError:
-            raise ParameterError(f"parameter {name}={raw!r} is not a whole number")
+            raise ParameterError(f"parameter {name}={raw!r} is not a whole number") from None
         if not entry["minimum"] <= value <= entry["maximum"]:
             raise ParameterError(f"parameter {name}={value} is out of range: use {entry['minimum']} to {entry['maximum']}")
         return value
     if kind == "list":
         values = raw if isinstance(raw, list) else [v for v in str(raw).replace(",", " ").split() if v]
-        unknown = [v for v in values if v not in entry["choices"]]
+        unknown = [str(v) for v in values if v not in entry["choices"]]
         if unknown or not values:
             raise ParameterError(f"parameter {name}={raw!r}: {', '.join(unknown) or 'nothing'} is not a valid choice; "
                                  f"choose from {', '.join(entry['choices'])}")
         return [c for c in entry["choices"] if c in values]
+    if kind in ("string", "url"):
+        if not isinstance(raw, str):
+            raise ParameterError(f"parameter {name}={raw!r} is not text: quote it in params.yml")
+        found = next((c for c in raw if c < " " and c != "\t" or "\x7f" <= c <= "\x9f" or "\u202a" <= c <= "\u202e"
+                      or "\u2066" <= c <= "\u2069"), None)
+        if found:
+            raise ParameterError(f"parameter {name}: control character U+{ord(found):04X} is not allowed: remove it")
+        if kind == "url" and not URL.fullmatch(raw):
+            raise ParameterError(f"parameter {name}={raw!r} is not an http or https URL: use a link starting with https://")
+        return raw
     raise ParameterError(f"params.yml: parameter {name} has unknown type {kind!r}")
 
 
@@ -71,7 +157,12 @@ def resolve(overrides=None, params_path=config.PARAMS_FILE, package_path=config.
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(entries)}")
     values = {name: _coerce(name, entry, overrides.get(name, entry["default"])) for name, entry in entries.items()}
-    first, last = data_date_range(package_path)
+    if entries.get("as_of", {}).get("type") != "date":
+        raise ConfigError(f"{Path(params_path).name} must define as_of, of type date: the report is cut to it")
+    try:
+        first, last = data_date_range(package_path)
+    except InputError as err:
+        raise ParameterError(f"as_of cannot be checked against the data: {err}") from None
     as_of = dt.date.fromisoformat(values["as_of"])
     if not first <= as_of <= last:
         raise ParameterError(f"parameter as_of={as_of} is outside the range the data covers: "
@@ -79,8 +170,8 @@ def resolve(overrides=None, params_path=config.PARAMS_FILE, package_path=config.
     return values
 
 
-def notebook_parameters(values):
-    entries = spec()
+def notebook_parameters(values, params_path=config.PARAMS_FILE):
+    entries = spec(params_path)
     return {name: value for name, value in values.items() if entries[name]["scope"] == "notebooks"}
 
 
@@ -113,21 +204,26 @@ def main(argv=None):
     res.add_argument("--out", required=True, help="all parameters, for the assembly")
     res.add_argument("--notebook-out", required=True, help="the notebooks' parameters only")
     res.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    sub.add_parser("list")
+    listing = sub.add_parser("list")
+    for command in (res, listing):
+        command.add_argument("--params-file", default=str(config.PARAMS_FILE), help="the parameter definitions")
     args = parser.parse_args(argv)
-    if args.command == "list":
-        for name, entry in spec().items():
-            default = entry["default"]
-            shown = " ".join(default) if isinstance(default, list) else default
-            print(f"{name:<18} default {shown!s:<12} {entry['help']}")
-        return 0
     try:
-        values = resolve(_parse_assignments(args.set))
+        if args.command == "list":
+            for name, entry in spec(args.params_file).items():
+                default = entry["default"]
+                shown = " ".join(default) if isinstance(default, list) else default
+                print(f"{name:<18} default {shown!s:<12} {entry['help']}")
+            return 0
+        values = resolve(_parse_assignments(args.set), params_path=args.params_file)
+    except ConfigError as err:
+        print(f"Bad configuration: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
+        return 2
     except ParameterError as err:
         print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
         return 2
     write_if_changed(args.out, json.dumps(values, indent=2, sort_keys=True) + "\n")
-    write_if_changed(args.notebook_out, json.dumps(notebook_parameters(values), indent=2, sort_keys=True) + "\n")
+    write_if_changed(args.notebook_out, json.dumps(notebook_parameters(values, args.params_file), indent=2, sort_keys=True) + "\n")
     return 0
 
 

@@ -1,35 +1,19 @@
 """Validate data/ before any notebook runs: the Frictionless schemas first, then the checks they cannot express.
 
 All problems are collected in one pass and reported as `data/<file> row N, field 'f': problem`, where row N
-counts the header as row 1, as Frictionless does.
+counts the header as row 1, as Frictionless does. Every table is read once, by `factcheck.tables`: its Frictionless
+typed reading (types, constraints, keys) and the project's own checks see exactly the rows the notebooks will. A file whose header is
+wrong is reported once, with the column's name and position, and its rows are not checked further.
 """
 import argparse
-import csv
-import json
 import sys
 from itertools import groupby
-from dataclasses import dataclass
 from pathlib import Path
 
-from frictionless import Package
-
 from . import config
+from .tables import DataError, DataPackage, InputError, describe
 
-
-@dataclass(frozen=True, order=True)
-class DataError:
-    path: str
-    row: int
-    field: str
-    problem: str
-
-    def __str__(self):
-        where = self.path
-        if self.row:
-            where += f" row {self.row}"
-        if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.problem}"
+__all__ = ["DataError", "DataValidationError", "validate", "main"]
 
 
 class DataValidationError(Exception):
@@ -38,62 +22,25 @@ class DataValidationError(Exception):
         super().__init__(f"{len(errors)} problem(s) in data/:\n" + "\n".join(str(e) for e in errors))
 
 
-def _file_problem(path):
-    """Problems that stop a file from being read at all: missing, empty, not UTF-8."""
-    if not path.exists():
-        return DataError(f"{path.parent.name}/{path.name}", 0, "", "file is missing")
-    raw = path.read_bytes()
-    if not raw.strip():
-        return DataError(f"{path.parent.name}/{path.name}", 0, "", "file is empty: expected a header row and data rows")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return DataError(f"{path.parent.name}/{path.name}", line, "",
-                         f"byte 0x{raw[err.start]:02x} at offset {err.start} is not UTF-8: save the file as UTF-8")
-    return None
+def read_rows(path, package_path=None):
+    """The rows of a table as (row number, {column: string}), read by the one reader (header = row 1)."""
+    path = Path(path)
+    package = DataPackage(package_path or path.parent / config.DATAPACKAGE.name)
+    name = next(n for n, r in package.resources.items() if r["path"] == path.name)
+    return package.table(name).records()
 
 
-_FRICTIONLESS_PROBLEMS = {
-    "type-error": lambda e, kind: f"{e.cell!r} is not a valid {kind}" + (": expected a real date as YYYY-MM-DD" if kind == "date" else ""),
-    "missing-cell": lambda e, kind: "missing cell: the row has fewer cells than the header (ragged row)",
-    "extra-cell": lambda e, kind: f"extra cell {e.cell!r}: the row has more cells than the header (ragged row)",
-    "primary-key": lambda e, kind: f"duplicate id: {e.note}",
-    "foreign-key": lambda e, kind: (f"{', '.join(map(repr, e.field_cells))} does not match any "
-                                    f"{', '.join(e.reference_field_names)} in data/{e.reference_name}.csv"),
-}
+def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False):
+    """Checks Frictionless cannot express: quotes against the article, evidence per claim, orphans, monotone counts.
 
-
-def _friction_error(resource_path, error, field_types, primary_key):
-    row = getattr(error, "row_number", 0) or 0
-    field = getattr(error, "field_name", "") or ""
-    describe = _FRICTIONLESS_PROBLEMS.get(error.type)
-    problem = describe(error, field_types.get(field, "value")) if describe else f"{error.title.lower()}: {error.note}"
-    if error.type == "constraint-error":
-        problem = f"{error.cell!r} breaks a constraint: {error.note}"
-        if '"required"' in error.note:
-            problem = "is empty, but a value is required"
-        elif "enum" in error.note:
-            problem = f"{error.cell!r} is not an allowed value; use one of {error.note.split(' is ', 1)[1]}"
-    if error.type == "primary-key":
-        field = primary_key
-    if error.type == "foreign-key":
-        field = ", ".join(error.field_names)
-    return DataError(resource_path, row, field, problem)
-
-
-def read_rows(path):
-    """The rows of a CSV as dicts of strings, each with its row number (header = row 1)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [(number, row) for number, row in enumerate(csv.DictReader(handle), start=2)]
-
-
-def _project_checks(tables, article_text, data_dir):
-    """Checks Frictionless cannot express: quotes against the article, evidence per claim, orphans, monotone counts."""
+    `tables` maps names to (row number, row) lists; `paths` maps names to their resource's path. With
+    `incomplete` (a table or the article could not be read) the checks that need every table are skipped.
+    """
     errors = []
-    rel = lambda name: f"{data_dir.name}/{name}.csv"
+    paths = paths or {}
+    rel = lambda name: f"{data_dir.name}/{paths.get(name, name + '.csv')}"
     claims = tables.get("claims", [])
-    for number, row in claims:
+    for number, row in (claims if article_text else []):
         quote, start, end = row.get("quote") or "", row.get("start") or "", row.get("end") or ""
         if not (start.isdigit() and end.isdigit()):
             continue  # a type error Frictionless already reports
@@ -109,7 +56,7 @@ def _project_checks(tables, article_text, data_dir):
             if row.get("claim_id") and row["claim_id"] not in evidenced:
                 errors.append(DataError(rel("claims"), number, "claim_id",
                                         f"claim {row['claim_id']!r} cites no source: add a row to data/claim_sources.csv"))
-    if "sources" in tables:
+    if "sources" in tables and not incomplete:
         cited = {row.get("source_id") for name, rows in tables.items() if name != "sources" for _, row in rows}
         for number, row in tables["sources"]:
             if row.get("source_id") and row["source_id"] not in cited:
@@ -133,48 +80,50 @@ def _project_checks(tables, article_text, data_dir):
             if series not in highest or total > highest[series][1]:
                 highest[series] = (number, total)
     article_rows = tables.get("article", [])
-    if len(article_rows) != 1 and "article" in tables:
-        errors.append(DataError(rel("article"), 0, "", f"expected exactly one row, found {len(article_rows)}"))
+    if not article_rows and "article" in tables:
+        errors.append(DataError(rel("article"), 2, "", "no row: the file must hold exactly one row, the article's"))
+    for number, _ in article_rows[1:]:
+        errors.append(DataError(rel("article"), number, "",
+                                f"extra row: the file must hold exactly one row (found {len(article_rows)}); remove it"))
     return errors
+
+
+def _follow_on(error, errors):
+    """A required-value error in a cell that is missing, or a duplicate-key error on a blank row: noise."""
+    row = getattr(error, "row_number", None)
+    if error.type == "constraint-error":
+        return any(e.type == "missing-cell" and e.row_number == row and e.field_name == error.field_name for e in errors)
+    if error.type == "primary-key":
+        return any(e.type == "blank-row" and e.row_number == row for e in errors)
+    return False
 
 
 def validate(package_path=config.DATAPACKAGE):
     """Every problem in the data package, sorted by file and row; an empty list means valid."""
-    package_path = Path(package_path)
-    data_dir = package_path.parent
-    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    try:
+        package = DataPackage(package_path)
+    except InputError as err:
+        return [err.error]
     errors, readable = [], []
-    for resource in descriptor["resources"]:
-        problem = _file_problem(data_dir / resource["path"])
-        if problem:
-            errors.append(problem)
-        else:
-            readable.append(resource["name"])
-    article_problem = _file_problem(data_dir / config.ARTICLE_TEXT.name)
-    if article_problem:
-        errors.append(article_problem)
-    if errors:
-        # Foreign keys into an unreadable file would only add noise: check the readable files alone.
-        descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in readable]
-        for resource in descriptor["resources"]:
-            resource["schema"]["foreignKeys"] = [
-                fk for fk in resource["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in readable]
-    package = Package(descriptor, basepath=str(data_dir))
-    report = package.validate()
-    for task in report.tasks:
-        resource = next((r for r in descriptor["resources"] if r["path"] == Path(task.place or "").name), None)
-        if resource is None:
-            errors.extend(DataError(f"{data_dir.name}/{package_path.name}", 0, "", error.message) for error in task.errors)
-            continue
-        schema = resource["schema"]
-        field_types = {f["name"]: f["type"] for f in schema["fields"]}
-        key = schema.get("primaryKey", "")
-        errors.extend(_friction_error(f"{data_dir.name}/{resource['path']}", error, field_types,
-                                      ", ".join(key) if isinstance(key, list) else key)
-                      for error in task.errors)
-    tables = {name: read_rows(data_dir / f"{name}.csv") for name in readable}
-    article_text = "" if article_problem else (data_dir / config.ARTICLE_TEXT.name).read_text(encoding="utf-8")
-    errors.extend(_project_checks(tables, article_text, data_dir))
+    for name in package.names:
+        table = package.table(name)
+        errors += table.fatal + table.problems
+        if not table.fatal:
+            readable.append(name)
+    article_text, article_problems = package.article_text()
+    errors += article_problems
+    try:
+        for name in readable:
+            table = package.table(name)
+            for _, _, row_errors in table.typed():
+                errors += [describe(table, error, package) for error in row_errors if not _follow_on(error, row_errors)]
+    except InputError as err:
+        return sorted(set(errors + [err.error]))
+    errors += package.foreign_key_problems(readable)
+    tables = {name: package.table(name).records() for name in readable}
+    paths = {name: resource["path"] for name, resource in package.resources.items()}
+    errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
+                              incomplete=len(readable) < len(package.names) or bool(article_problems))
     return sorted(set(errors))
 
 
@@ -191,7 +140,7 @@ def main(argv=None):
     if args.stamp:
         Path(args.stamp).parent.mkdir(parents=True, exist_ok=True)
         Path(args.stamp).write_text("valid\n")
-    print(f"data/ is valid ({len(json.loads(Path(args.package).read_text())['resources'])} tables)")
+    print(f"data/ is valid ({len(DataPackage(args.package).names)} tables)")
     return 0
 
 
