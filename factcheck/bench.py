@@ -39,7 +39,7 @@ def timed(command, cwd, env=None):
 
 
 def make(project, *args):
-    return timed(["make", "--no-print-directory", "-C", str(project), *args], project)
+    return timed(["make", "--no-print-directory", "-o", ".venv/.installed", "-C", str(project), *args], project)
 
 
 def floor_notebook(folder):

@@ -14,8 +14,6 @@ from .vocab import OUTCOME_LABELS, VERDICT_LABELS  # noqa: F401 (re-exported for
 
 # Where the report is published and where readers report errors. Until params.yml can carry a url type,
 # these are the defaults report_info falls back to when the parameters do not name them.
-SITE_URL = "https://iraq-claims-check.github.io/dw-iraq-us-troops/"
-REPO_URL = "https://github.com/iraq-claims-check/dw-iraq-us-troops"
 PROJECT = "Iraq Claims Check"
 PROJECT_NOTE = "an independent fact-checking project, not part of or affiliated with Deutsche Welle"
 
@@ -370,8 +368,7 @@ def publication_info(params, info):
     as_of = pd.Timestamp(params["as_of"])
     register = claims.verdicts_as_of(tables["claims"], tables["claim_sources"], as_of)
     corrections = data.load_table("corrections").sort_values("date")
-    site_url = params.get("site_url") or SITE_URL
-    repo_url = (params.get("repo_url") or REPO_URL).rstrip("/")
+    site_url, repo_url = params["site_url"], params["repo_url"].rstrip("/")
     safe_url(site_url), safe_url(repo_url)
     published = corrections.loc[corrections["kind"] == "published", "date"].min()
     updated = corrections["date"].max()

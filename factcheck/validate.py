@@ -124,6 +124,11 @@ def validate(package_path=config.DATAPACKAGE):
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
                               incomplete=len(readable) < len(package.names) or bool(article_problems))
+    if not errors:  # checks across tables assume every table read cleanly
+        from .consistency import consistency_errors
+        from .data import frame
+
+        errors += consistency_errors({name: frame(package.table(name)) for name in package.names})
     return sorted(set(errors))
 
 

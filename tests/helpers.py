@@ -28,7 +28,8 @@ def copy_project(destination):
 
 def run_make(project, *args, offline=False, timeout=900, env=None):
     """`make` in a project copy, running that copy's code; with offline=True in a network namespace with no interface up."""
-    command = ["make", "--no-print-directory", "-C", str(project), *args]
+    # `-o .venv/.installed`: the copy shares this checkout's .venv, so it must never reinstall (and repoint) it
+    command = ["make", "--no-print-directory", "-o", ".venv/.installed", "-C", str(project), *args]
     if offline:
         command = ["unshare", "--net", *command]
     environment = {**os.environ, "MAKEFLAGS": "", "PYTHONPATH": str(project), **(env or {})}

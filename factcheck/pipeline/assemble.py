@@ -100,14 +100,13 @@ def claim_reviews_for(parameters, report_url):
     import pandas as pd
 
     from .. import claims as claims_module, data
-    from ..render import SITE_URL
 
     names = ("article", "claims", "claim_sources", "claim_updates", "sources", "claim_summaries", "corrections")
     tables = data.as_of_view({name: data.load_table(name) for name in names}, parameters["as_of"])
     claims = claims_module.verdicts_as_of(tables["claims"], tables["claim_sources"], pd.Timestamp(parameters["as_of"]),
                                           tables["claim_updates"])
     claims = claims.merge(tables["claim_summaries"], on="claim_id", how="left")
-    report_url = urljoin(parameters.get("site_url") or SITE_URL, report_url)
+    report_url = urljoin(parameters["site_url"], report_url)
     return claims_module.claim_reviews(claims, tables["article"], report_url, tables["corrections"])
 
 
