@@ -1,4 +1,5 @@
 """What every notebook does first: check its parameters, load its declared inputs, cut them to `as_of`."""
+import ast
 from types import SimpleNamespace
 
 import pandas as pd
@@ -39,6 +40,21 @@ class NotebookInputs(SimpleNamespace):
         return _HTML.render(inputs=self)
 
 
+def injected_parameter_names():
+    """The names in papermill's injected `# Parameters` cell of this kernel's session (empty outside papermill),
+    so that a misspelt `-p` is refused instead of silently ignored."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return set()
+    shell = get_ipython()
+    for source in (shell.user_ns.get("In", []) if shell is not None else []):
+        if source.lstrip().startswith("# Parameters"):
+            return {target.id for node in ast.parse(source).body if isinstance(node, ast.Assign)
+                    for target in node.targets if isinstance(target, ast.Name)}
+    return set()
+
+
 def setup(notebook, **parameters):
     """The notebook's tables as of the `as_of` parameter, plus the full tables under `.full`.
 
@@ -46,6 +62,11 @@ def setup(notebook, **parameters):
     with one ParameterError line naming the parameter and the valid values.
     """
     __tracebackhide__ = True  # IPython shows the error line, not this frame
+    entries = spec()
+    valid = [name for name, entry in entries.items() if entry["scope"] == "notebooks"]
+    unknown = sorted(injected_parameter_names() - set(valid))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(valid)}")
     try:
         values = resolve(parameters)
     except ParameterError as err:
@@ -53,7 +74,6 @@ def setup(notebook, **parameters):
     use_report_style()
     tables = data.load_inputs(notebook)
     view = data.as_of_view(tables, values["as_of"])
-    entries = spec()
     settings = {name: value for name, value in values.items()
                 if entries[name]["scope"] == "notebooks" and name != "as_of"}
     return NotebookInputs(notebook=notebook, **view, **settings, full=tables, as_of=pd.Timestamp(values["as_of"]),

@@ -96,3 +96,11 @@ def test_each_notebook_opens_by_naming_the_tables_it_reads(path):
     assert first.cell_type == "markdown"
     listed = re.findall(r"`([a-z_]+)`", first.source.split("Reads:", 1)[1].split("(declared")[0])
     assert listed == config.NOTEBOOK_INPUTS[path.stem]
+
+
+def test_papermill_refuses_an_unknown_parameter_with_the_valid_names(tmp_path):
+    result = subprocess.run([str(config.ROOT / ".venv" / "bin" / "papermill"), str(config.NOTEBOOKS / "40_expulsion_calls.ipynb"),
+                             str(tmp_path / "out.ipynb"), "-p", "as_of", "2024-02-01", "-p", "atack_rate_days", "3"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "unknown parameter(s) atack_rate_days; valid parameters: as_of, attack_rate_days" in result.stdout + result.stderr

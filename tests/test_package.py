@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from factcheck import claims, context, data, render
-from factcheck.pipeline import assemble, execute
+from factcheck.pipeline import execute
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"};alert(3);//'
 
@@ -22,11 +22,14 @@ def test_annotated_article_keeps_the_text_and_marks_every_claim_even_when_spans_
     register = claims.number_claims(frame(claim_id=["C01", "C02", "C03"], start=[0, 6, 6], end=[16, 10, 22],
                                           verdict=["supported", "inaccurate", "opinion"]))
     html = render.annotated_article(text, register)
-    plain = unescape(re.sub(r"<a class=\"marker[^>]*>\[\d+\]</a>", "", html))
+    plain = unescape(re.sub(r"<a class=\"marker.*?</a>", "", html))
     assert re.sub(r"<[^>]+>", "", plain) == text
-    for cid, number in zip(register["claim_id"], register["number"]):
-        assert f'id="hl-{cid}"' in html and f'href="#card-{cid}">[{number}]</a>' in html
-    assert 'class="hl v-inaccurate" href="#card-C02">beta</a>' in html  # the narrowest claim colours "beta"
+    for cid, number, verdict in zip(register["claim_id"], register["number"], register["verdict"]):
+        marker = re.search(f'<a class="marker v-{verdict}" id="hl-{cid}" href="#card-{cid}" aria-label="claim {number}: '
+                           f'{verdict}"><svg[^>]*aria-hidden="true".*?</svg>{number}</a>', html)
+        assert marker, cid
+    # the narrowest claim takes "beta", and its highlight is named for screen readers
+    assert '<a class="hl v-inaccurate" href="#card-C02" aria-label="claim 2: inaccurate: beta">beta</a>' in html
 
 
 def test_cards_escape_every_data_value():
@@ -35,6 +38,9 @@ def test_cards_escape_every_data_value():
                        "conflict": HOSTILE})
     sources = frame(source_id=["s1"], url=['javascript:alert(1)"><script>'], outlet=[HOSTILE], title=[HOSTILE],
                     reliability=["wire"], date_published=[pd.Timestamp("2024-01-05")]).set_index("source_id")
+    with pytest.raises(render.UnsafeURL):
+        render.claim_card(claim, frame(claim_id=["C01"], source_id=["s1"], excerpt=[HOSTILE]), sources, HOSTILE)
+    sources.loc["s1", "url"] = 'https://example.org/"><script>'
     card = render.claim_card(claim, frame(claim_id=["C01"], source_id=["s1"], excerpt=[HOSTILE]), sources, HOSTILE)
     assert "<script>" not in card and "<img" not in card
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
@@ -42,9 +48,9 @@ def test_cards_escape_every_data_value():
 
 def test_table_escapes_and_tags_dates():
     html = render.table(frame(name=[HOSTILE], date=[pd.Timestamp("2024-01-04")], source_id=["a1"]),
-                        {"name": "Name", "date": "Date", "source_id": "Source"}, dates={"date": "event"})
+                        {"name": "Name", "date": "Date", "source_id": "Source"}, dates={"date": "event"}, caption=HOSTILE)
     assert "<script>" not in html
-    assert '<time datetime="2024-01-04" data-kind="event">' in html and 'href="#src-a1"' in html
+    assert '<time datetime="2024-01-04" data-kind="event">' in html and "&lt;script&gt;" in html
 
 
 def test_prose_escapes_text_but_formats_numbers():
@@ -148,12 +154,6 @@ def test_volatile_metadata_is_stripped():
     nb.cells[0].metadata["papermill"] = {"duration": 1}
     text = json.dumps(execute.strip_volatile(nb))
     assert "now" not in text and "duration" not in text
-
-
-def test_table_of_contents_nests_level_two_under_level_one():
-    html = '<h1 id="a">A<a class="anchor-link">¶</a></h1><h2 id="b">B</h2><h1 id="c">C</h1>'
-    assert assemble.table_of_contents(html) == ('<ol class="toc"><li><a href="#a">A</a><ol><li><a href="#b">B</a></li>'
-                                             '</ol></li><li><a href="#c">C</a></ol>')
 
 
 def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():

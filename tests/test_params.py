@@ -48,7 +48,8 @@ def test_unchanged_parameters_keep_the_file_untouched(tmp_path):
     before = out.stat().st_mtime_ns
     assert params.main(args) == 0
     assert out.stat().st_mtime_ns == before
-    assert json.loads(notebook_out.read_text()) == {"as_of": params.defaults()["as_of"], "attack_rate_days": 7}
+    assert json.loads(notebook_out.read_text()) == {"as_of": params.defaults()["as_of"], "attack_rate_days": 7,
+                                                         "attack_rate_min_days": 7}
     assert params.main(args + ["--set", "attack_rate_days=14"]) == 0
     assert json.loads(out.read_text())["attack_rate_days"] == 14
 
@@ -109,11 +110,11 @@ def test_the_command_line_prints_one_line_for_a_bad_params_file(params_file, tmp
 
 
 def test_string_and_url_parameters(params_file):
-    edit(params_file, "formats:\n", "site_url:\n  default: https://example.org/report/\n  type: url\n  scope: assembly\n"
+    edit(params_file, "formats:\n", "mirror_url:\n  default: https://example.org/report/\n  type: url\n  scope: assembly\n"
                                     "  help: Where the report is published.\ntagline:\n  default: A fact-check\n"
                                     "  type: string\n  scope: notebooks\n  help: A line of text.\nformats:\n")
     values = params.resolve({"tagline": "Another"}, params_path=params_file)
-    assert values["site_url"] == "https://example.org/report/" and values["tagline"] == "Another"
+    assert values["mirror_url"] == "https://example.org/report/" and values["tagline"] == "Another"
     for override, expected in [({"site_url": "javascript:alert(1)"}, "is not an http or https URL"),
                                ({"site_url": "ftp://example.org"}, "is not an http or https URL"),
                                ({"tagline": "bad\x00text"}, "control character U+0000 is not allowed")]:

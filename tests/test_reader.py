@@ -6,29 +6,31 @@ from urllib.parse import unquote
 import pytest
 
 from factcheck import config, render
-from factcheck.build import open_report
-
-HTML = config.REPORT / "report.html"
-PDF = config.REPORT / "report.pdf"
+from tests.helpers import open_report
 VIEWS = {"desktop": dict(viewport={"width": 1280, "height": 800}),
          "phone": dict(viewport={"width": 390, "height": 844}),
          "dark": dict(viewport={"width": 1280, "height": 800}, color_scheme="dark")}
 
 
-def _open(browser, **context):
+@pytest.fixture(scope="module")
+def report(standard_report):
+    return standard_report / "report"
+
+
+def _open(browser, report, **context):
     ctx = browser.new_context(**context)
     original = browser.new_page
     browser.new_page = ctx.new_page  # open_report opens its page from the browser; give it this context
     try:
-        page, seen = open_report(browser, HTML)
+        page, seen = open_report(browser, report / "report.html")
     finally:
         browser.new_page = original
     return ctx, page, seen
 
 
 @pytest.fixture(scope="module", params=list(VIEWS))
-def view(request, browser):
-    ctx, page, _ = _open(browser, **VIEWS[request.param])
+def view(request, browser, report):
+    ctx, page, _ = _open(browser, report, **VIEWS[request.param])
     yield request.param, page
     ctx.close()
 
@@ -61,8 +63,8 @@ def test_dark_theme_follows_the_system(view):
     assert (background == "rgb(21, 23, 26)") == (name == "dark")
 
 
-def test_no_horizontal_page_scroll_at_360_px(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 360, "height": 740})
+def test_no_horizontal_page_scroll_at_360_px(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 360, "height": 740})
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         # a table box that scrolls is reachable by keyboard and named; one that does not is no tab stop
@@ -74,8 +76,8 @@ def test_no_horizontal_page_scroll_at_360_px(browser):
         ctx.close()
 
 
-def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 1280, "height": 800})
+def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         stops = page.evaluate("Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex >= 0)"
                               ".map(e => e.className)")
@@ -89,8 +91,8 @@ def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser):
         ctx.close()
 
 
-def test_every_chart_has_a_description_computed_from_data_and_a_data_table(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 1280, "height": 800})
+def test_every_chart_has_a_description_computed_from_data_and_a_data_table(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         charts = page.locator(".vega-chart")
         assert charts.count() >= 8
@@ -107,8 +109,8 @@ def test_every_chart_has_a_description_computed_from_data_and_a_data_table(brows
         ctx.close()
 
 
-def test_claim_highlights_are_named_for_claim_and_verdict(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 1280, "height": 800})
+def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         markers = page.locator("a.marker")
         assert markers.count() == 61
@@ -123,8 +125,8 @@ def _normal(text):
     return re.sub(r"\s+", " ", text).strip().strip("\"'“”‘’«»()[]… ").lower()
 
 
-def test_every_evidence_link_lands_on_its_excerpt(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 1280, "height": 800})
+def test_every_evidence_link_lands_on_its_excerpt(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         links = page.evaluate("Array.from(document.querySelectorAll('a.ev-link')).map(a => [a.href, a.dataset.excerpt])")
         assert len(links) > 200
@@ -143,8 +145,8 @@ def test_every_evidence_link_lands_on_its_excerpt(browser):
         ctx.close()
 
 
-def test_no_internal_ids_or_column_names_reach_the_reader(browser):
-    ctx, page, _ = _open(browser, viewport={"width": 1280, "height": 800})
+def test_no_internal_ids_or_column_names_reach_the_reader(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         text = page.locator("main").inner_text()
         body = text.split("Build provenance")[0]
@@ -156,22 +158,22 @@ def test_no_internal_ids_or_column_names_reach_the_reader(browser):
         ctx.close()
 
 
-def _pdf_pages():
-    text = subprocess.run(["pdftotext", "-layout", PDF, "-"], capture_output=True, text=True).stdout
+def _pdf_pages(report):
+    text = subprocess.run(["pdftotext", "-layout", report / "report.pdf", "-"], capture_output=True, text=True).stdout
     return text.split("\f")
 
 
-def test_pdf_is_an_edition_of_at_most_40_pages_with_the_findings_up_front():
-    pages = _pdf_pages()
+def test_pdf_is_an_edition_of_at_most_40_pages_with_the_findings_up_front(report):
+    pages = _pdf_pages(report)
     assert len([p for p in pages if p.strip()]) <= 40
     front = re.sub(r"\s+", " ", " ".join(pages[:2]))
     assert "The short answer" in front and "were in Iraq" in front
 
 
-def test_pdf_keeps_every_claim_with_its_conclusion_and_no_screen_only_wording():
+def test_pdf_keeps_every_claim_with_its_conclusion_and_no_screen_only_wording(report):
     from factcheck import data
 
-    text = re.sub(r"\s+", " ", " ".join(_pdf_pages()))
+    text = re.sub(r"\s+", " ", " ".join(_pdf_pages(report)))
     for number in range(1, len(data.load_table("claims")) + 1):
         assert f"Claim {number} " in text
     assert text.count("Our conclusion:") == len(data.load_table("claims"))
@@ -179,3 +181,23 @@ def test_pdf_keeps_every_claim_with_its_conclusion_and_no_screen_only_wording():
     outside_article = text.replace("Click to view", "") if "Click to view" in article else text
     for word in ("hover", "click"):
         assert word not in outside_article.lower(), word
+
+
+def test_pdf_is_tagged_and_has_a_bookmark_for_every_section(report):
+    import pikepdf
+
+    info = subprocess.run(["pdfinfo", report / "report.pdf"], capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    with pikepdf.open(report / "report.pdf") as pdf, pdf.open_outline() as outline:
+        titles = []
+
+        def walk(items):
+            for item in items:
+                titles.append(item.title)
+                walk(item.children)
+
+        walk(outline.root)
+    html = (report / "report.html").read_text(encoding="utf-8")
+    sections = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+    missing = [s for s in sections if s and s not in titles]
+    assert titles and not missing, missing
