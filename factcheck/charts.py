@@ -135,8 +135,12 @@ def troop_chart(levels, series, milestones, figures, since=None, title="U.S. tro
     if since is not None:
         since = pd.Timestamp(since)
         levels, milestones, figures = (f[f["date"] >= since] for f in (levels, milestones, figures))
-    data = levels[["date", "series_id", "troops", "note"]].merge(series[["series_id", "label"]], on="series_id")
+    data = levels[["date", "series_id", "troops", "note"]].rename_axis("row").reset_index().merge(
+        series[["series_id", "label"]], on="series_id")
     counted = data[data["series_id"].isin(in_iraq)] if in_iraq is not None else data
+    if "flag" in levels:  # outliers and wider-scope rows are drawn but never named as the peak
+        unflagged = levels.index[levels["flag"].fillna("").eq("")]
+        counted = counted[counted["row"].isin(unflagged)]
     peak = counted.loc[counted["troops"].idxmax()]
     description = (f"Line chart of {data['label'].nunique()} series of U.S. troop numbers from {data['date'].min().year} "
                    f"to {data['date'].max().year}; the highest count of troops inside Iraq is {int(peak['troops']):,} "

@@ -199,3 +199,19 @@ def test_the_pdf_dates_are_fixed_and_its_id_comes_from_its_content(tmp_path):
 def test_kernels_talk_over_unix_sockets():
     manager = execute.IPCKernelManager(kernel_name="python3")
     assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))
+
+
+def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templates_and_parameters(tmp_path, monkeypatch):
+    notebook = config.NOTEBOOKS / "40_expulsion_calls.ipynb"
+    base = execute.execution_key(notebook, {"as_of": "2026-05-02"})
+    assert execute.execution_key(notebook, {"as_of": "2024-01-10"}) != base
+    template = next(config.TEMPLATE_DIR.rglob("*.j2"))
+    real_sha = execute.sha256
+    monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == template else real_sha(p))
+    assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) != base
+    data_file = execute.declared_inputs("40_expulsion_calls")[0]
+    monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == data_file else real_sha(p))
+    assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) != base
+    undeclared = config.DATA / "troop_levels.csv"
+    monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == undeclared else real_sha(p))
+    assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) == base

@@ -105,10 +105,11 @@ def declared_inputs(stem):
 
 
 def execution_key(notebook, parameters):
-    """Everything an executed notebook is a function of, as one digest."""
+    """Everything an executed notebook is a function of, as one digest: its notebook, parameters, lock file, declared
+    data, and the whole package (code and templates, since notebooks render HTML with them)."""
     parts = [sha256(notebook), json.dumps(parameters, sort_keys=True), sha256(config.LOCK_FILE)]
     parts += [sha256(p) for p in declared_inputs(Path(notebook).stem)]
-    parts += [sha256(p) for p in sorted(config.PACKAGE.rglob("*.py"))]
+    parts += [sha256(p) for p in sorted(config.PACKAGE.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
