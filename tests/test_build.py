@@ -228,3 +228,34 @@ def test_one_notebook_command_runs_with_the_build_checks(built):
     bad = run_make(built, "notebook", "NB=30_attacks", "PARAMS=as_of=2024-02-30")
     assert_one_clear_line(bad)
     assert "as_of" in bad.stderr
+
+
+# --- the view at publication knows nothing later ------------------------------------------------------
+
+MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",
+                                      "September", "October", "November", "December"], start=1)}
+
+
+def dates_in(text):
+    """Every date written in the text, ISO or long form ("10 January 2024"), as ISO strings."""
+    found = set(re.findall(r"\b(20\d\d-\d\d-\d\d)\b", text))
+    for day, month, year in re.findall(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (20\d\d)\b", text):
+        found.add(f"{year}-{MONTHS[month]:02d}-{int(day):02d}")
+    for month, year in re.findall(r"\b(" + "|".join(MONTHS) + r") (20\d\d)\b", text):
+        found.add(f"{year}-{MONTHS[month]:02d}-01")
+    return found
+
+
+def test_the_view_at_publication_shows_no_later_date(early_report, browser):
+    report, as_of = early_report
+    page, requests, console_errors, dialogs = open_offline(browser, report / "report.html")
+    assert page.evaluate("document.body.dataset.chartsDone") == "ok" and console_errors == [] and requests == []
+    # Clearly labelled metadata about our own work may be later: when we read sources, reviewed, corrected and searched.
+    text = page.evaluate("""() => {
+        document.querySelectorAll('.trust, section.corrections, section.provenance, script, '
+            + 'table.searches, time[data-kind=accessed], time[data-kind=reviewed], time[data-kind=correction]')
+            .forEach(e => e.remove());
+        return document.querySelector('main').innerText; }""")
+    later = sorted(d for d in dates_in(text) if d > as_of)
+    assert later == [], [(d, text[max(0, text.find(d[:4]) - 80):text.find(d[:4]) + 40]) for d in later[:5]]
+    page.close()
