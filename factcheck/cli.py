@@ -203,7 +203,7 @@ def main(argv=None):
     # Ctrl-C and kill stop the build cleanly even where the parent ignored SIGINT (a background job).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    from .params import ParameterError
+    from .params import ParameterError, error_line
 
     try:
         if args.command == "build":
@@ -221,7 +221,7 @@ def main(argv=None):
             validate_data(progress, reuse=False)
             print("data/ is valid")
     except ParameterError as err:
-        print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
+        print(error_line(err), file=sys.stderr)
         return 2
     except BuildError as err:
         print(f"BUILD FAILED: {err}\nThe previous report is unchanged.", file=sys.stderr)

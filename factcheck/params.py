@@ -4,7 +4,6 @@ The resolved parameters are written as JSON only when they change, so make rebui
 """
 import argparse
 import datetime as dt
-import json
 import re
 import sys
 from pathlib import Path
@@ -175,55 +174,25 @@ def notebook_parameters(values, params_path=config.PARAMS_FILE):
     return {name: value for name, value in values.items() if entries[name]["scope"] == "notebooks"}
 
 
-def _parse_assignments(assignments):
-    pairs = {}
-    for item in assignments:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise ParameterError(f"parameter {item!r} is not of the form name=value")
-        pairs[name.strip()] = value.strip()
-    return pairs
-
-
-def write_if_changed(path, text):
-    """Write text to path unless it already holds exactly that: keeps the mtime, so make sees no change."""
-    path = Path(path)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
+def error_line(err):
+    """What the user sees for a bad parameter or parameter file: one line, then that nothing ran."""
+    kind = "Bad configuration" if isinstance(err, ConfigError) else "Bad parameter"
+    return f"{kind}: {err}\nNothing was executed; report/ is unchanged."
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Resolve or list the report parameters.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    res = sub.add_parser("resolve")
-    res.add_argument("--out", required=True, help="all parameters, for the assembly")
-    res.add_argument("--notebook-out", required=True, help="the notebooks' parameters only")
-    res.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    listing = sub.add_parser("list")
-    for command in (res, listing):
-        command.add_argument("--params-file", default=str(config.PARAMS_FILE), help="the parameter definitions")
+    parser = argparse.ArgumentParser(description="List the report parameters, their defaults and meanings.")
+    parser.add_argument("command", choices=["list"])
+    parser.add_argument("--params-file", default=str(config.PARAMS_FILE), help="the parameter definitions")
     args = parser.parse_args(argv)
     try:
-        if args.command == "list":
-            for name, entry in spec(args.params_file).items():
-                default = entry["default"]
-                shown = " ".join(default) if isinstance(default, list) else default
-                print(f"{name:<18} default {shown!s:<12} {entry['help']}")
-            return 0
-        values = resolve(_parse_assignments(args.set), params_path=args.params_file)
-    except ConfigError as err:
-        print(f"Bad configuration: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
-        return 2
+        for name, entry in spec(args.params_file).items():
+            default = entry["default"]
+            shown = " ".join(default) if isinstance(default, list) else default
+            print(f"{name:<22} default {shown!s:<12} {entry['help']}")
     except ParameterError as err:
-        print(f"Bad parameter: {err}\nNothing was executed; report/ is unchanged.", file=sys.stderr)
+        print(error_line(err), file=sys.stderr)
         return 2
-    write_if_changed(args.out, json.dumps(values, indent=2, sort_keys=True) + "\n")
-    write_if_changed(args.notebook_out, json.dumps(notebook_parameters(values, args.params_file), indent=2, sort_keys=True) + "\n")
     return 0
 
 

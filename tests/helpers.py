@@ -36,12 +36,6 @@ def run_make(project, *args, offline=False, timeout=900, env=None):
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment)
 
 
-def run_factcheck(project, *args, timeout=900):
-    """`python -m factcheck ...` inside a project copy."""
-    return subprocess.run([str(config.ROOT / ".venv" / "bin" / "python"), "-m", "factcheck", *args], cwd=project,
-                          capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(project)})
-
-
 def offline_supported():
     try:
         return subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0

@@ -3,7 +3,6 @@ incremental, reproducible byte for byte, offline, views apart from report/, and 
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -13,7 +12,7 @@ import pytest
 
 from factcheck import config
 from tests.helpers import (copy_project, digests, fake_previous_report, offline_supported, open_offline, rewrite_csv,
-                           run_factcheck, run_make)
+                           run_make)
 
 HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert("img")>"};alert(1);//'
 

@@ -23,7 +23,7 @@ def test_tables_and_settings_are_attributes_completion_lists(nb):
 def test_showing_the_inputs_lists_each_table_with_its_rows_and_the_date(nb):
     text = repr(nb)
     assert text.startswith(f"30_attacks: inputs as of {nb.as_of.date()}")
-    assert f"nb.attacks" in text and f"{len(nb.attacks)} rows (of {len(nb.full['attacks'])})" in text
+    assert "nb.attacks" in text and f"{len(nb.attacks)} rows (of {len(nb.full['attacks'])})" in text
     html = nb._repr_html_()
     assert "<code>attacks</code>" in html and f"<td>{len(nb.attacks)}</td>" in html
 

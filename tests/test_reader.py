@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from factcheck import config, render
+from factcheck import config
 from tests.helpers import open_report
 VIEWS = {"desktop": dict(viewport={"width": 1280, "height": 800}),
          "phone": dict(viewport={"width": 390, "height": 844}),

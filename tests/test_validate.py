@@ -1,23 +1,12 @@
 """Bad data is caught before any notebook runs, with file, row, field and problem, all errors in one pass."""
 import json
-import csv
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
 from factcheck import config, validate
-
-
-def rewrite(path, change):
-    """Apply `change(rows)` to a CSV's rows (header first) and write it back."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    change(rows)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+from tests.helpers import rewrite_csv as rewrite
 
 
 def set_cell(name, field, value, row=1):
