@@ -41,6 +41,16 @@ $(VENV_OK): requirements.txt pyproject.toml
 	@$(PY) -m pip check --disable-pip-version-check >/dev/null
 	@touch $@
 
+.PHONY: lock
+## Re-resolve requirements.in into the pinned, hashed requirements.txt (pip-tools in a throw-away venv).
+lock:
+	@rm -rf build/lock-venv && $(PYTHON_SYSTEM) -m venv build/lock-venv && build/lock-venv/bin/pip install --quiet pip-tools
+	@build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
+	  --no-emit-index-url --no-emit-find-links --output-file build/requirements.txt requirements.in
+	@{ echo '# The pinned, hashed Python environment, generated from requirements.in by `make lock`.'; \
+	   echo '# `make venv` installs it with --require-hashes, then this package in editable mode.'; \
+	   cat build/requirements.txt; } > requirements.txt
+
 .PHONY: system
 ## Make sure Debian's chromium and poppler-utils are present (installed when run as root).
 system:

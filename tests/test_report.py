@@ -119,6 +119,9 @@ def test_environment_yml_installs_exactly_the_hashed_lock_file():
     requirements = re.split(r"\n(?=[A-Za-z])", config.LOCK_FILE.read_text())
     pins = [r for r in requirements if "==" in r.split("\n")[0]]
     assert len(pins) > 100 and all("--hash=sha256:" in r for r in pins)
+    locked = {r.split(" ")[0].split("\n")[0].lower() for r in pins}
+    direct = [l.lower() for l in (config.ROOT / "requirements.in").read_text().splitlines() if l and not l.startswith("#")]
+    assert direct and set(direct) <= locked, set(direct) - locked
 
 
 def test_the_environment_has_exactly_the_pinned_versions():
