@@ -69,10 +69,10 @@ params: $(VENV_OK)
 
 .PHONY: report
 ## Build report/ with the default parameters, or views/<parameters>/ with any other (only what changed is redone).
-report: $(VENV_OK) system
 ifeq ($(ASSIGN),)
-	@$(MAKE) --no-print-directory report/manifest.json
+report: $(VENV_OK) system report/manifest.json
 else
+report: $(VENV_OK) system
 	@$(FACTCHECK) build --jobs $(JOBS) $(ASSIGN)
 endif
 

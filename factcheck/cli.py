@@ -100,13 +100,13 @@ def notebook_parameters(values):
 def build(assignments, jobs, progress):
     from .pipeline import publish
 
+    validate_data(progress)  # first: the parameters' date range is read from the data
     values, defaults = resolved(assignments)
     out = output_folder(values, defaults)
     if not stale_reasons(out, values):
         progress.say(f"{relative(out)}/ is up to date with its inputs")
         Path(out / MANIFEST).touch()
         return out
-    validate_data(progress)
     view = out.name if out != config.REPORT else "report"
     notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
     from .pipeline.execute import execute_all
@@ -156,8 +156,8 @@ def run_notebook(stem, assignments, progress):
     if not notebook.exists():
         names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS.glob("*.ipynb")))
         raise BuildError(f"no notebook {stem!r}: choose one of {names}")
-    values, defaults = resolved(assignments)
     validate_data(progress)
+    values, defaults = resolved(assignments)
     folder = config.BUILD / "notebooks" / (view_name(values, defaults) or "default")
     with progress.step(f"execute {stem}"):
         execute(notebook, folder / notebook.name, notebook_parameters(values), folder / "failed", folder / "logs")
