@@ -131,7 +131,7 @@ def _article_figures(figures):
 def troop_chart(levels, series, milestones, figures, since=None, title="U.S. troops in Iraq, by what each source measures",
                 in_iraq=None, table="troop-data"):
     """Troop levels by series, milestones and the article's figures; `since` zooms in on a later period.
-    `in_iraq` (the series that count troops inside Iraq) names the peak in the description."""
+    `in_iraq` (the series of official counts of troops inside Iraq) names the peak in the description."""
     if since is not None:
         since = pd.Timestamp(since)
         levels, milestones, figures = (f[f["date"] >= since] for f in (levels, milestones, figures))
@@ -143,7 +143,7 @@ def troop_chart(levels, series, milestones, figures, since=None, title="U.S. tro
         counted = counted[counted["row"].isin(unflagged)]
     peak = counted.loc[counted["troops"].idxmax()]
     description = (f"Line chart of {data['label'].nunique()} series of U.S. troop numbers from {data['date'].min().year} "
-                   f"to {data['date'].max().year}; the highest count of troops inside Iraq is {int(peak['troops']):,} "
+                   f"to {data['date'].max().year}; the highest official count of troops inside Iraq is {int(peak['troops']):,} "
                    f"({long_date(peak['date'])})"
                    + (", and the article's figures of " + _join(f"{int(v):,}" for v in figures["value"]) +
                       " are marked as red diamonds" if len(figures) else "") + ".")
