@@ -67,10 +67,21 @@ def output_folder(parameters, defaults):
 
 
 def resolved(assignments):
+    """The parameters with the overrides, and the defaults. Checking `as_of` reads every table, so the result is
+    cached in build/ under the parameter file, the data and the package code it depends on."""
     from . import params
+    from .pipeline.manifest import digest_of
 
-    values = params.resolve(parse_assignments(assignments))
-    return values, params.resolve({})
+    overrides = parse_assignments(assignments)
+    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    hashes.update({"params.yml": sha256(config.PARAMS_FILE), "overrides": json.dumps(overrides, sort_keys=True)})
+    cache = config.BUILD / "parameters" / f"{digest_of(hashes)}.json"
+    if cache.exists():
+        return tuple(json.loads(cache.read_text()))
+    result = params.resolve(overrides), params.resolve({})
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(result))
+    return result
 
 
 def validate_data(progress, reuse=True):

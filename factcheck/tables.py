@@ -188,11 +188,11 @@ def header_problem(header, expected):
     """One message for everything wrong with a header, naming columns and positions; None if it is right."""
     if header == expected:
         return None
-    name = lambda text: "an unnamed column" if text == "" else f"column {text!r}"
+    name = lambda text: "unnamed column" if text == "" else f"column {text!r}"
     parts = []
     for text in dict.fromkeys(h for h in header if header.count(h) > 1):
         positions = [str(i) for i, h in enumerate(header, 1) if h == text]
-        parts.append(f"{name(text)} appears {len(positions)} times (positions {', '.join(positions)})")
+        parts.append(f"{'an ' if text == '' else ''}{name(text)} appears {len(positions)} times (positions {', '.join(positions)})")
     unknown = [(i, h) for i, h in enumerate(header, 1) if h not in expected]
     missing = [(i, e) for i, e in enumerate(expected, 1) if e not in header]
     renamed = {i for i, _ in unknown if i <= len(expected) and expected[i - 1] not in header}

@@ -155,7 +155,7 @@ HEADER_CASES = [
     ("attacks", lambda rows: [r.insert(0, r.pop(2)) for r in rows],
      "data/attacks.csv row 1: columns out of order: expected column 1 'date', found 'total'"),
     ("events", lambda rows: [r.append(r[1]) for r in rows], "column 'date' appears 2 times (positions 2, 8)"),
-    ("events", lambda rows: [r.append("") for r in rows], "unknown an unnamed column at position 8"),
+    ("events", lambda rows: [r.append("") for r in rows], "unknown unnamed column at position 8"),
 ]
 
 
