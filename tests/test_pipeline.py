@@ -215,3 +215,17 @@ def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templa
     undeclared = config.DATA / "troop_levels.csv"
     monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == undeclared else real_sha(p))
     assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) == base
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_a_log(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "ERROR_LOG", tmp_path / "error.log")
+
+    def broken(*args):
+        raise RuntimeError("something nobody expected\nsecond line")
+
+    monkeypatch.setattr(cli, "build", broken)
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RuntimeError: something nobody expected" in err and "Traceback" not in err
+    assert str(tmp_path / "error.log") in err or "error.log" in err
+    assert "Traceback" in (tmp_path / "error.log").read_text() and "second line" in (tmp_path / "error.log").read_text()
