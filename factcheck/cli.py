@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import config
+from . import config, params
 from .pipeline import BuildError
 from .pipeline.manifest import MANIFEST, input_hashes, manifest_for, read_manifest, relative, sha256, stale_reasons
 
@@ -69,7 +69,6 @@ def output_folder(parameters, defaults):
 def resolved(assignments):
     """The parameters with the overrides, and the defaults. Checking `as_of` reads every table, so the result is
     cached in build/ under the parameter file, the data and the package code it depends on."""
-    from . import params
     from .pipeline.manifest import digest_of
 
     overrides = parse_assignments(assignments)
@@ -102,12 +101,6 @@ def validate_data(progress, reuse=True):
     stamp.write_text(key)
 
 
-def notebook_parameters(values):
-    from .params import notebook_parameters as scoped
-
-    return scoped(values)
-
-
 def build(assignments, jobs, progress):
     from .pipeline import publish
 
@@ -123,7 +116,7 @@ def build(assignments, jobs, progress):
     from .pipeline.execute import execute_all
 
     with progress.step(f"execute {len(notebooks)} notebooks ({jobs} at a time; unchanged ones are reused)"):
-        executed = execute_all(notebooks, notebook_parameters(values), config.BUILD / view, jobs=jobs,
+        executed = execute_all(notebooks, params.notebook_parameters(values), config.BUILD / view, jobs=jobs,
                                progress=progress.notebook_done)
     with publish.exclusive(out):
         staging = publish.staging_folder(out)
@@ -171,7 +164,7 @@ def run_notebook(stem, assignments, progress):
     values, defaults = resolved(assignments)
     folder = config.BUILD / "notebooks" / (view_name(values, defaults) or "default")
     with progress.step(f"execute {stem}"):
-        execute(notebook, folder / notebook.name, notebook_parameters(values), folder / "failed", folder / "logs")
+        execute(notebook, folder / notebook.name, params.notebook_parameters(values), folder / "failed", folder / "logs")
     print(f"executed notebook: {relative(folder / notebook.name)}")
 
 
@@ -226,7 +219,6 @@ def main(argv=None):
         elif args.command == "views":
             list_views()
         elif args.command == "params":
-            from . import params
             return params.main(["list"])
         elif args.command == "validate":
             validate_data(progress, reuse=False)

@@ -42,5 +42,3 @@ ROW_DATE = {
     "forecast_outcomes": "judged_from",
     "claim_updates": "date",
 }
-
-REPORT_FILES = ("report.html", "report.pdf", "claimreview.jsonld", "manifest.json")

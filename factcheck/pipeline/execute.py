@@ -3,7 +3,6 @@
 A notebook is re-executed only when its key changes: the notebook, the data files it declared, the package code,
 the lock file and its parameters. Executed notebooks carry no timestamps or kernel ids.
 """
-import hashlib
 import json
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ from jupyter_client.manager import AsyncKernelManager
 from .. import config
 from ..charts import VEGA_LITE_MIMETYPE as VEGA_LITE
 from . import BuildError
-from .manifest import relative, sha256
+from .manifest import digest_of, relative, sha256
 
 CHART_TAG = "chart"
 PARAMETERS_TAG = "parameters"
@@ -107,10 +106,10 @@ def declared_inputs(stem):
 def execution_key(notebook, parameters):
     """Everything an executed notebook is a function of, as one digest: its notebook, parameters, lock file, declared
     data, and the whole package (code and templates, since notebooks render HTML with them)."""
-    parts = [sha256(notebook), json.dumps(parameters, sort_keys=True), sha256(config.LOCK_FILE)]
-    parts += [sha256(p) for p in declared_inputs(Path(notebook).stem)]
-    parts += [sha256(p) for p in sorted(config.PACKAGE.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    files = [Path(notebook), config.LOCK_FILE, *declared_inputs(Path(notebook).stem)]
+    files += [p for p in config.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    hashes = {str(p): sha256(p) for p in files}
+    return digest_of({**hashes, "parameters": json.dumps(parameters, sort_keys=True)})
 
 
 def _failed_cell(notebook, err):
