@@ -23,7 +23,7 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
 
 
-def open_report(browser, html_path, **context_options):
+def open_report(browser, html_path, media=None, **context_options):
     """The report in a new page with every request beyond the file itself refused, once its charts have settled.
 
     Returns the page and what it did: refused requests, console errors and dialogs (dismissed).
@@ -43,11 +43,14 @@ def open_report(browser, html_path, **context_options):
             route.abort()
 
     page.route("**/*", guard)
+    if media:
+        page.emulate_media(media=media)
     page.goto(own_url)
     page.wait_for_function("document.body.dataset.chartsDone !== undefined", timeout=60_000)
     return page, seen
 
 
+PRINT_VIEWPORT = {"width": 680, "height": 960}  # A4 less the 15 mm side margins, at 96 px per inch
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
@@ -59,12 +62,13 @@ def print_pdf(html_path, pdf_path, title, document_date):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            page, seen = open_report(browser, html_path)
+            # Charts follow their container's width. Laid out in print media at the printed width from the start,
+            # they are drawn once; switching media after drawing would redraw them while the PDF is being made.
+            page, seen = open_report(browser, html_path, viewport=PRINT_VIEWPORT, media="print")
             if page.evaluate("document.body.dataset.chartsDone") != "ok":
                 raise BuildError(f"charts failed to draw while printing the PDF: {page.evaluate('document.body.dataset.chartErrors')}")
             if seen["requests"]:
                 raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
-            page.emulate_media(media="print")
             page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=FOOTER, tagged=True, outline=True,
                      margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
