@@ -134,6 +134,9 @@ def build(assignments, jobs, progress):
 
 def _assemble(executed, values, staging, progress):
     from .pipeline.assemble import assemble
+    from .pipeline.execute import declared_inputs
+    from .pipeline.provenance import CRATE, write_crate
+    from .render import PROJECT, REPORT_TITLE
 
     hashes = input_hashes()
     manifest = manifest_for(values, hashes, {})
@@ -143,13 +146,16 @@ def _assemble(executed, values, staging, progress):
         from .pipeline.browser import print_pdf
 
         with progress.step("print PDF"):
-            print_pdf(staging / "report.html", staging / "report.pdf", "Will Iraq expel the remaining U.S. troops? A fact-check",
-                      values["as_of"])
+            print_pdf(staging / "report.html", staging / "report.pdf", REPORT_TITLE, values["as_of"])
         written.append("report.pdf")
     if "html" not in values["formats"]:
         (staging / "report.html").unlink()
         written.remove("report.html")
     manifest["outputs"] = {name: sha256(staging / name) for name in sorted(written)}
+    runs = [(config.NOTEBOOKS / path.name, path, params.notebook_parameters(values), declared_inputs(path.stem))
+            for path in executed]
+    write_crate(staging, manifest, runs, REPORT_TITLE, PROJECT)
+    manifest["outputs"][CRATE] = sha256(staging / CRATE)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -15,6 +15,7 @@ from .vocab import OUTCOME_LABELS, VERDICT_LABELS  # noqa: F401 (re-exported for
 # Where the report is published and where readers report errors. Until params.yml can carry a url type,
 # these are the defaults report_info falls back to when the parameters do not name them.
 PROJECT = "Iraq Claims Check"
+REPORT_TITLE = "Will Iraq expel the remaining U.S. troops? A fact-check"
 PROJECT_NOTE = "an independent fact-checking project, not part of or affiliated with Deutsche Welle"
 
 # Verdict colours: light theme (white text on the colour, >= 4.5:1) and dark theme (dark text on the colour).

@@ -77,3 +77,33 @@ def fake_previous_report(project):
     (report / "report.html").write_text("<p>previous good report</p>")
     (report / "manifest.json").write_text("{}")
     return digests(report)
+
+
+def crate_problems(folder, cache_dir):
+    """What roc-validator finds at REQUIRED severity in the Process Run Crate in `folder`, checked offline.
+
+    The validator resolves the crate's JSON-LD context over HTTP; with no network, its HTTP cache is first given
+    the RO-Crate context that ships inside the `rocrate` package.
+    """
+    import importlib.resources
+    import io
+
+    import requests
+    import requests_cache
+    import urllib3
+    from rocrate_validator import services
+
+    context = "https://w3id.org/ro/crate/1.1/context"
+    body = importlib.resources.files("rocrate").joinpath("data/ro-crate.jsonld").read_bytes()
+    response = requests.Response()
+    response.status_code, response.url, response._content = 200, context, body
+    response.headers["Content-Type"] = "application/ld+json"
+    response.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=dict(response.headers), status=200,
+                                        preload_content=False, request_url=context)
+    response.request = requests.Request("GET", context).prepare()
+    cache = str(Path(cache_dir) / "http-cache")
+    requests_cache.CachedSession(cache, backend="sqlite").cache.save_response(response)
+    settings = services.ValidationSettings(rocrate_uri=str(folder), profile_identifier="process-run-crate",
+                                           requirement_severity="REQUIRED", offline=True, cache_path=cache)
+    result = services.validate(settings)
+    return [f"{issue.message} ({getattr(issue, 'violatingEntity', '')})" for issue in result.get_issues()]

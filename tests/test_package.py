@@ -156,6 +156,13 @@ def test_volatile_metadata_is_stripped():
     assert "now" not in text and "duration" not in text
 
 
+def test_the_injected_parameters_cell_gets_a_fixed_id():
+    nb = notebook_with(code_cell(["injected-parameters"]), code_cell())
+    other_id = nb.cells[1].id
+    stripped = execute.strip_volatile(nb)
+    assert stripped.cells[0].id == "injected-parameters" and stripped.cells[1].id == other_id
+
+
 def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():
     register = frame(claim_id=["C1", "C2", "C3"], verdict=["forecast", "forecast", "supported"])
     outcomes = frame(claim_id=["C1"], status=["partly"], explanation=["e"], judged_from=pd.to_datetime(["2024-09-27"]))

@@ -8,7 +8,7 @@ import yaml
 
 from factcheck import config, data
 from factcheck.claims import RATING_VALUES
-from tests.helpers import open_offline
+from tests.helpers import crate_problems, open_offline
 
 
 
@@ -188,3 +188,13 @@ def test_prose_numbers_match_the_data_computed_independently(text):
     assert (number(found.group(1)), found.group(2)) == (int(peak["troops"]), f"{date.day} {date:%B %Y}")
 
 
+
+
+def test_the_ro_crate_records_every_notebook_run_and_validates(report, tmp_path):
+    crate = json.loads((report / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    graph = {entity["@id"]: entity for entity in crate["@graph"]}
+    runs = sorted(graph[a["instrument"]["@id"]]["name"] for a in graph.values() if a["@type"] == "CreateAction")
+    assert runs == sorted(f"notebooks/{p.name}" for p in config.NOTEBOOKS.glob("*.ipynb"))
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert "ro-crate-metadata.json" in manifest["outputs"]
+    assert crate_problems(report, tmp_path) == []

@@ -149,13 +149,13 @@ def test_a_control_character_in_the_article_names_line_and_position(data_dir):
 HEADER_CASES = [
     ("attacks", lambda rows: rows[0].__setitem__(0, "when"),
      "data/attacks.csv row 1: expected column 1 'date', found 'when'; the header row must read: date,series_id,"),
-    ("attacks", lambda rows: [r.append("x") for r in rows], "data/attacks.csv row 1: unknown column 'x' at position 12;"),
+    ("attacks", lambda rows: [r.append("x") for r in rows], "data/attacks.csv row 1: unknown column 'x' at position 13;"),
     ("sources", lambda rows: [r.pop(rows[0].index("excerpt")) for r in rows[::-1]],
      "data/sources.csv row 1: missing column 'excerpt' (expected at position"),
     ("attacks", lambda rows: [r.insert(0, r.pop(2)) for r in rows],
      "data/attacks.csv row 1: columns out of order: expected column 1 'date', found 'total'"),
-    ("events", lambda rows: [r.append(r[1]) for r in rows], "column 'date' appears 2 times (positions 2, 8)"),
-    ("events", lambda rows: [r.append("") for r in rows], "unknown unnamed column at position 8"),
+    ("events", lambda rows: [r.append(r[1]) for r in rows], "column 'date' appears 2 times (positions 2, 9)"),
+    ("events", lambda rows: [r.append("") for r in rows], "unknown unnamed column at position 9"),
 ]
 
 

@@ -75,10 +75,10 @@ def report_info(parameters, manifest):
     as_of = pd.Timestamp(parameters["as_of"])
     published = article["date_published"]
     at_publication = as_of <= published + pd.Timedelta(days=6)
-    from ..render import publication_info
+    from ..render import REPORT_TITLE, publication_info
 
     return publication_info(parameters, {
-        "title": "Will Iraq expel the remaining U.S. troops? A fact-check",
+        "title": REPORT_TITLE,
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
         "article_title": article["title"], "article_authors": article["authors"],
         "article_publisher": article["publisher"], "article_url": article["url"] if isinstance(article["url"], str) else "",

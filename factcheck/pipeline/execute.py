@@ -81,12 +81,15 @@ def output_problems(nb):
 
 
 def strip_volatile(nb):
-    """Drop timestamps, durations and kernel ids, which differ on every run and must not reach the report."""
+    """Drop timestamps, durations and kernel ids, which differ on every run and must not reach the report, and give
+    papermill's injected cell a fixed id instead of a random one, so the executed notebook is reproducible too."""
     nb.metadata.pop("papermill", None)
     nb.metadata.get("kernelspec", {}).pop("env", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     return nb
 
 

@@ -1,0 +1,68 @@
+"""The RO-Crate beside the manifest: one Process Run Crate action per notebook execution, and no wall-clock time."""
+import json
+
+import pytest
+
+from factcheck import config
+from factcheck.pipeline.manifest import input_hashes, manifest_for, sha256
+from factcheck.pipeline.provenance import crate_for
+from tests.helpers import crate_problems
+
+PARAMETERS = {"as_of": "2024-02-01", "attack_rate_days": 14, "formats": ["html"],
+              "site_url": "https://example.org/site/", "repo_url": "https://example.org/repo"}
+
+
+@pytest.fixture(scope="module")
+def crate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crate")
+    (folder / "report.html").write_text("<p>report</p>")
+    executed = folder.parent / "executed_30.ipynb"
+    executed.write_text('{"cells": []}')
+    hashes = input_hashes()
+    manifest = manifest_for(PARAMETERS, hashes, {"report.html": sha256(folder / "report.html")})
+    runs = [(config.NOTEBOOKS / "30_attacks.ipynb", executed, {"as_of": "2024-02-01", "attack_rate_days": 14},
+             [config.DATA / "attacks.csv", config.DATA / "claims.csv"])]
+    metadata = crate_for(manifest, runs, folder, "Title", "Organisation")
+    graph = {entity["@id"]: entity for entity in metadata["@graph"]}
+    return metadata, graph, hashes, sha256(executed), folder, manifest, runs
+
+
+def test_each_execution_is_an_action_with_instrument_parameters_inputs_and_result(crate):
+    _, graph, hashes, executed_hash, *_ = crate
+    actions = [e for e in graph.values() if e["@type"] == "CreateAction"]
+    assert len(actions) == 1
+    action = actions[0]
+    instrument = graph[action["instrument"]["@id"]]
+    assert instrument["name"] == "notebooks/30_attacks.ipynb"
+    assert "SoftwareSourceCode" in instrument["@type"]
+    assert instrument["sha256"] == hashes["notebooks/30_attacks.ipynb"]
+    objects = [graph[o["@id"]] for o in action["object"]]
+    assert {o["name"] for o in objects if o["@type"] == "File"} == {"data/attacks.csv", "data/claims.csv"}
+    assert {(o["name"], o["value"]) for o in objects if o["@type"] == "PropertyValue"} == {
+        ("as_of", "2024-02-01"), ("attack_rate_days", "14")}
+    assert graph[action["result"]["@id"]]["sha256"] == executed_hash
+    assert {"@id": action["@id"]} in graph["./"]["mentions"]
+
+
+def test_inputs_outputs_and_software_are_listed_with_their_hashes(crate):
+    _, graph, hashes, *_ = crate
+    parts = {graph[p["@id"]]["name"]: graph[p["@id"]] for p in graph["./"]["hasPart"]}
+    assert set(parts) == set(hashes) | {"report.html"}
+    assert all(parts[path]["sha256"] == digest for path, digest in hashes.items())
+    assert parts["data/claims.csv"]["@id"] == "https://example.org/repo/blob/main/data/claims.csv"
+    software = {e["name"]: e["version"] for e in graph.values() if e["@type"] == "SoftwareApplication"}
+    assert software["pandas"] and set(software) == set(crate[5]["packages"])
+
+
+def test_the_crate_holds_no_wall_clock_time_and_is_a_function_of_its_inputs(crate):
+    metadata, graph, _, _, folder, manifest, runs = crate
+    text = json.dumps(metadata)
+    assert not any(key in text for key in ('"startTime"', '"endTime"', '"dateCreated"', '"dateModified"'))
+    assert graph["./"]["datePublished"] == PARAMETERS["as_of"]
+    assert crate_for(manifest, runs, folder, "Title", "Organisation") == metadata
+
+
+def test_roc_validator_accepts_the_crate(crate, tmp_path):
+    metadata, *_, folder, _, _ = crate
+    (folder / "ro-crate-metadata.json").write_text(json.dumps(metadata))
+    assert crate_problems(folder, tmp_path) == []
