@@ -156,11 +156,12 @@ def test_volatile_metadata_is_stripped():
     assert "now" not in text and "duration" not in text
 
 
-def test_the_injected_parameters_cell_gets_a_fixed_id():
-    nb = notebook_with(code_cell(["injected-parameters"]), code_cell())
-    other_id = nb.cells[1].id
+def test_the_injected_parameters_cell_gets_an_id_from_the_parameters_cell():
+    nb = notebook_with(code_cell(["parameters"]), code_cell(["injected-parameters"]), code_cell())
+    nb.cells[0].id = "abc123"
+    other_id = nb.cells[2].id
     stripped = execute.strip_volatile(nb)
-    assert stripped.cells[0].id == "injected-parameters" and stripped.cells[1].id == other_id
+    assert stripped.cells[1].id == "abc123-injected" and stripped.cells[2].id == other_id
 
 
 def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():

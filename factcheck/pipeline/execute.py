@@ -82,14 +82,16 @@ def output_problems(nb):
 
 def strip_volatile(nb):
     """Drop timestamps, durations and kernel ids, which differ on every run and must not reach the report, and give
-    papermill's injected cell a fixed id instead of a random one, so the executed notebook is reproducible too."""
+    papermill's injected cell an id taken from the notebook's own parameters cell instead of a random one, so the
+    executed notebook is reproducible too (and ids stay unique when the notebooks are merged)."""
     nb.metadata.pop("papermill", None)
     nb.metadata.get("kernelspec", {}).pop("env", None)
+    parameters_id = next((c.get("id") for c in nb.cells if PARAMETERS_TAG in c.metadata.get("tags", [])), "parameters")
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"
+            cell.id = f"{parameters_id}-injected"
     return nb
 
 
