@@ -156,7 +156,7 @@ def troop_chart(levels, series, milestones, figures, since=None, title="U.S. tro
     )
     chart = (_rules(milestones[["date", "label", "description"]], "label", "description",
                     min_gap_days=400 if since is None else 120)
-             + lines + _article_figures(figures)).properties(width=WIDTH, height=340)
+             + lines + _article_figures(figures)).properties(width=WIDTH, height=250)
     return _described(chart, description, table)
 
 

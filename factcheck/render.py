@@ -292,8 +292,22 @@ def annotated_article(article_text, claims):
         if len(covering):
             piece["claim"] = covering.assign(width=covering["end"] - covering["start"]).sort_values("width").iloc[0]
         piece["markers"] = [claim for _, claim in spans[spans["end"] == finish].iterrows()]
-        pieces.append(piece)
+        pieces.extend(_embed_notes(piece))
     return _render("article.html.j2", pieces=pieces)
+
+
+# DW's page leaves this line where it embeds a social-media post; the copy has no embed, and "click" means nothing on paper.
+EMBED_PLACEHOLDER = "Here you can access external content. Click to view."
+
+
+def _embed_notes(piece):
+    """A piece of article text with each embed placeholder cut out as a piece of its own, marked `embed`."""
+    if piece["claim"] is not None or EMBED_PLACEHOLDER not in piece["text"]:
+        return [{**piece, "embed": False}]
+    before, _, after = piece["text"].partition(EMBED_PLACEHOLDER)
+    return [{"text": before, "claim": None, "markers": [], "embed": False},
+            {"text": "", "claim": None, "markers": [], "embed": True},
+            *_embed_notes({**piece, "text": after})]
 
 
 def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4):

@@ -51,6 +51,43 @@ def pdf_text(path):
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+FOOTER_BAND = 0.955  # below this fraction of the page height sits only the running footer ("Page x of y")
+
+
+def pdf_ink_extents(path, dpi=30):
+    """Per page, the (top, bottom) of everything printed above the footer, as fractions of the page height,
+    from a greyscale rendering (so charts count as well as text)."""
+    import tempfile
+
+    extents = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(path), f"{folder}/page"], check=True)
+        for image in sorted(Path(folder).glob("page-*.pgm"), key=lambda p: int(p.stem.split("-")[1])):
+            magic, width, height, _, pixels = image.read_bytes().split(maxsplit=4)
+            width, height = int(width), int(height)
+            rows = [y for y in range(int(height * FOOTER_BAND)) if min(pixels[y * width:(y + 1) * width]) < 200]
+            extents.append((rows[0] / height, rows[-1] / height) if rows else (0.0, 0.0))
+    return extents
+
+
+def pdf_bookmarks(path):
+    """(depth, title, page index, distance of the target from the top as a fraction of the page) per bookmark."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        height = float(pdf.pages[0].mediabox[3])
+        marks = []
+        with pdf.open_outline() as outline:
+            def walk(items, depth):
+                for item in items:
+                    target = item.destination
+                    marks.append((depth, item.title, pages[target[0].objgen], (height - float(target[3])) / height))
+                    walk(item.children, depth + 1)
+            walk(outline.root, 0)
+    return marks
+
+
 def open_offline(browser, html_path, **options):
     """Open a report with the network refused; returns (page, requests, console errors, dialogs)."""
     page, seen = open_report(browser, html_path, **options)

@@ -32,6 +32,17 @@ def test_annotated_article_keeps_the_text_and_marks_every_claim_even_when_spans_
     assert '<a class="hl v-inaccurate" href="#card-C02" aria-label="claim 2: inaccurate: beta">beta</a>' in html
 
 
+def test_the_embed_placeholder_becomes_a_note_and_claims_around_it_keep_their_text():
+    text = f"One claim.\n{render.EMBED_PLACEHOLDER}\nTwo.\n{render.EMBED_PLACEHOLDER}\nEnd."
+    register = claims.number_claims(frame(claim_id=["C01"], start=[0], end=[10], verdict=["supported"]))
+    html = render.annotated_article(text, register)
+    assert "Click to view" not in html
+    assert html.count('<span class="embed-note">') == 2
+    assert re.sub(r"<[^>]+>", "", re.sub(r"<a class=\"marker.*?</a>|<span class=\"embed-note\">.*?</span>", "", html)) \
+        == text.replace(render.EMBED_PLACEHOLDER, "")
+    assert 'aria-label="claim 1: supported: One claim."' in html
+
+
 def test_cards_escape_every_data_value():
     claim = pd.Series({"claim_id": "C01", "number": 1, "verdict": "supported", "claim_type": "statistic",
                        "quote": HOSTILE, "conclusion": HOSTILE, "explanation": HOSTILE, "quote_fidelity": "exact",

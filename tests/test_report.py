@@ -8,7 +8,7 @@ import yaml
 
 from factcheck import config, data
 from factcheck.claims import RATING_VALUES
-from tests.helpers import crate_problems, open_offline
+from tests.helpers import crate_problems, open_offline, pdf_bookmarks, pdf_ink_extents
 
 
 
@@ -198,3 +198,15 @@ def test_the_ro_crate_records_every_notebook_run_and_validates(report, tmp_path)
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert "ro-crate-metadata.json" in manifest["outputs"]
     assert crate_problems(report, tmp_path) == []
+
+
+def test_pdf_pages_are_at_least_60_percent_full_and_no_heading_is_left_at_a_page_foot(report):
+    pdf = report / "report.pdf"
+    extents, marks = pdf_ink_extents(pdf), pdf_bookmarks(pdf)
+    top, bottom = min(t for t, _ in extents), max(b for _, b in extents)
+    sections_start = {page for depth, _, page, at in marks if depth <= 1 and at < 0.15}
+    underfull = [f"page {i + 1} is {(b - top) / (bottom - top):.0%} full" for i, (_, b) in enumerate(extents[:-1])
+                 if (b - top) / (bottom - top) < 0.6 and i + 1 not in sections_start]
+    assert underfull == []
+    stranded = [f"{title!r} at {at:.0%} of page {page + 1}" for _, title, page, at in marks if at > bottom - 0.08]
+    assert stranded == []
