@@ -115,6 +115,14 @@ def forecast_judgements(register, outcomes, as_of):
 REVIEWER = {"@type": "Organization", "name": "Iraq Claims Check"}
 
 
+def reviews_at(reviews, report_url):
+    """The ClaimReviews with their card and reviewer addresses resolved against the report's absolute address."""
+    from urllib.parse import urljoin
+
+    return [{**review, "url": urljoin(report_url, review["url"]),
+             "author": {**review["author"], "url": urljoin(report_url, review["author"]["url"])}} for review in reviews]
+
+
 def claim_reviews(claims, article, report_url, corrections=None, reviewer=None):
     """schema.org ClaimReview objects, one per claim, each pointing at the claim's card by an absolute URL.
 

@@ -19,7 +19,7 @@ VIEWS = ROOT / "views"
 # table, and `data.load_inputs` refuses anything not declared here.
 NOTEBOOK_INPUTS = {
     "00_summary": ["article", "claims", "claim_summaries", "claim_sources", "claim_updates", "sources", "attacks", "series",
-                   "troop_levels", "article_figures", "expulsion_calls", "events", "forecast_outcomes"],
+                   "troop_levels", "article_figures", "expulsion_calls", "events", "forecast_outcomes", "corrections"],
     "10_claims": ["article", "article_date_evidence", "claims", "claim_summaries", "claim_sources", "claim_searches",
                   "claim_updates", "forecast_outcomes", "sources"],
     "20_troop_levels": ["article", "series", "troop_levels", "troop_milestones", "article_figures", "claims", "sources"],

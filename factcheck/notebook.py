@@ -9,6 +9,9 @@ from . import data
 from .charts import use_report_style
 from .params import ParameterError, resolve, spec
 
+# The front-page notebook's record for the page around the notebooks (summary.publication_record).
+PUBLICATION_MIMETYPE = "application/vnd.factcheck.publication+json"
+
 _HTML = Environment(autoescape=True).from_string(
     "<table><caption>{{ inputs.notebook }}: inputs as of {{ inputs.as_of.date() }} "
     "(article published {{ inputs.published.date() }})</caption>"
@@ -78,3 +81,10 @@ def setup(notebook, **parameters):
                 if entries[name]["scope"] == "notebooks" and name != "as_of"}
     return NotebookInputs(notebook=notebook, **view, **settings, full=tables, as_of=pd.Timestamp(values["as_of"]),
                           published=tables["article"].iloc[0]["date_published"])
+
+
+def publish(record):
+    """Hand `record` to the assembly as a hidden output of this cell (tag the cell `remove-cell`)."""
+    from IPython.display import display
+
+    display({PUBLICATION_MIMETYPE: record}, raw=True)

@@ -372,33 +372,25 @@ def table_of_contents(html):
     return str(_render("toc.html.j2", items=items))
 
 
-def publication_info(params, info):
-    """The report's furniture around the notebooks, added to build.report_info's `info`: the headline as the page
-    title, the share metadata, who checked it, when it was published and last corrected (dates from
-    data/corrections.csv, never the clock), how to report an error, and the provenance appendix."""
-    from . import charts, claims, data, summary
+def publication_info(params, record, info):
+    """The report's furniture around the notebooks, added to assemble.report_info's `info`: the headline as the page
+    title, the share metadata, who checked it, when it was published and last corrected (dates from the front-page
+    notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and the
+    provenance appendix."""
+    from . import charts
 
-    tables = data.as_of_view({name: data.load_table(name) for name in ("claims", "claim_sources", "sources")},
-                             params["as_of"])
-    as_of = pd.Timestamp(params["as_of"])
-    register = claims.verdicts_as_of(tables["claims"], tables["claim_sources"], as_of)
-    corrections = data.load_table("corrections").sort_values("date")
     site_url, repo_url = params["site_url"], params["repo_url"].rstrip("/")
     safe_url(site_url), safe_url(repo_url)
-    published = corrections.loc[corrections["kind"] == "published", "date"].min()
-    updated = corrections["date"].max()
-    article_published = pd.Timestamp(info["article_published"])
     out = dict(info)
     out.update({
-        "title": summary.headline(register),
-        "description": summary.dek(register, as_of, article_published),
+        "title": record["headline"],
+        "description": record["dek"],
         "project": PROJECT, "project_note": PROJECT_NOTE, "site_url": site_url, "repo_url": repo_url,
         "canonical": report_address(site_url), "issues_url": repo_url + "/issues/new",
-        "reviewed": iso(published), "updated": iso(updated),
-        "reviewed_long": long_date(published), "updated_long": long_date(updated),
-        "article_published_long": long_date(article_published),
-        "corrections": [{"date": iso(r["date"]), "date_long": long_date(r["date"]), "kind": r["kind"],
-                         "change": r["change"]} for _, r in corrections.iterrows()],
+        "reviewed": record["reviewed"], "updated": record["updated"],
+        "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
+        "article_published_long": long_date(info["article_published"]),
+        "corrections": [{**c, "date_long": long_date(c["date"])} for c in record["corrections"]],
         "dark_colours": charts.DARK_COLOURS,
     })
     out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}

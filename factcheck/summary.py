@@ -61,3 +61,23 @@ def years_without_calls(calls, first_year, last_year):
 def events_after(events, published, as_of):
     later = events[(events["date"] > published) & (events["date"] <= pd.Timestamp(as_of))]
     return later.sort_values("date")
+
+
+def publication_record(register, article, corrections, as_of, published):
+    """What the page around the notebooks needs from the data, computed once, in the front-page notebook: the
+    headline and standfirst, the article, the review's dates and corrections log, and one ClaimReview per claim
+    addressed relative to the site (`claims.reviews_at` makes the addresses absolute). The corrections describe
+    this review, not the story, so they are never cut to `as_of`."""
+    corrections = corrections.sort_values("date")
+    row = article.iloc[0]
+    iso = lambda date: pd.Timestamp(date).date().isoformat()  # noqa: E731
+    return {
+        "headline": headline(register),
+        "dek": dek(register, as_of, published),
+        "article": {"title": row["title"], "authors": row["authors"], "publisher": row["publisher"],
+                    "url": row["url"] if isinstance(row["url"], str) else "", "date_published": iso(row["date_published"])},
+        "reviewed": iso(corrections.loc[corrections["kind"] == "published", "date"].min()),
+        "updated": iso(corrections["date"].max()),
+        "corrections": [{"date": iso(r["date"]), "kind": r["kind"], "change": r["change"]} for _, r in corrections.iterrows()],
+        "claim_reviews": claims_module.claim_reviews(register, article, "report.html", corrections),
+    }

@@ -7,8 +7,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from factcheck import claims, context, data, render
-from factcheck.pipeline import execute
+from factcheck import claims, context, data, render, summary
+from factcheck.notebook import PUBLICATION_MIMETYPE
+from factcheck.pipeline import BuildError, assemble, execute
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"};alert(3);//'
 
@@ -95,6 +96,42 @@ def test_claim_reviews_carry_the_required_fields():
                                           "bestRating": 5, "worstRating": 1, "ratingExplanation": "c"}
     assert review["itemReviewed"]["@type"] == "Claim"
     assert [a["name"] for a in review["itemReviewed"]["author"]] == ["A", "B"]
+
+
+def test_the_publication_record_takes_its_dates_from_the_corrections_log_and_addresses_reviews_relatively():
+    article = frame(title=["T"], publisher=["DW"], url=[float("nan")], authors=["A"],
+                    date_published=[pd.Timestamp("2024-01-10")])
+    register = frame(claim_id=["C01", "C02"], quote=["q", "r"], verdict=["supported", "inaccurate"], conclusion=["c", "d"],
+                     checked=[pd.Timestamp("2026-11-24")] * 2)
+    corrections = frame(date=pd.to_datetime(["2026-12-01", "2026-11-24", "2026-11-30"]),
+                        kind=["update", "published", "correction"], change=["u", "p", "c"])
+    record = summary.publication_record(register, article, corrections, pd.Timestamp("2026-11-24"), pd.Timestamp("2024-01-10"))
+    assert (record["reviewed"], record["updated"]) == ("2026-11-24", "2026-12-01")
+    assert [c["change"] for c in record["corrections"]] == ["p", "c", "u"]
+    assert record["article"] | {} == {"title": "T", "authors": "A", "publisher": "DW", "url": "", "date_published": "2024-01-10"}
+    assert record["headline"].endswith("1 of its 2 checkable statements are partly or wholly wrong")
+    assert [r["url"] for r in record["claim_reviews"]] == ["report.html#card-C01", "report.html#card-C02"]
+    assert all(r["dateModified"] == "2026-12-01" for r in record["claim_reviews"])
+    json.dumps(record)  # it travels through the executed notebook as JSON
+
+
+def test_reviews_at_resolves_card_and_reviewer_addresses_against_the_report():
+    reviews = [{"url": "report.html#card-C01", "author": {"name": "X", "url": "report.html"}, "claimReviewed": "q"}]
+    (review,) = claims.reviews_at(reviews, "https://example.org/site/report.html")
+    assert review["url"] == "https://example.org/site/report.html#card-C01"
+    assert review["author"] == {"name": "X", "url": "https://example.org/site/report.html"}
+    assert review["claimReviewed"] == "q" and reviews[0]["url"] == "report.html#card-C01"
+
+
+def test_assembly_reads_the_record_from_the_executed_notebooks_and_refuses_without_one(tmp_path):
+    plain, published = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    nbformat.write(notebook_with(code_cell()), plain)
+    record = {"headline": "h"}
+    output = {"output_type": "display_data", "metadata": {}, "data": {PUBLICATION_MIMETYPE: record}}
+    nbformat.write(notebook_with(code_cell(["remove-cell"], [output])), published)
+    assert assemble.publication_record([plain, published]) == record
+    with pytest.raises(BuildError, match="00_summary"):
+        assemble.publication_record([plain])
 
 
 def test_as_of_view_drops_later_rows_and_rows_citing_later_sources():

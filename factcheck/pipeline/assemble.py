@@ -2,12 +2,14 @@
 import base64
 import gzip
 import json
+from datetime import date
 from importlib import metadata
 
 import nbformat
 
 from .. import config
 from ..charts import VEGA_LITE_MIMETYPE as VEGA_LITE
+from ..notebook import PUBLICATION_MIMETYPE as PUBLICATION
 from . import BuildError
 
 HIDDEN_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
@@ -66,27 +68,34 @@ def render_html(notebooks, report_info, claim_reviews_json):
     return html.replace("<!-- TOC -->", table_of_contents(html))
 
 
-def report_info(parameters, manifest):
-    import pandas as pd
+def publication_record(executed):
+    """The record the front-page notebook published with `notebook.publish` (see summary.publication_record)."""
+    for path in executed:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if PUBLICATION in output.get("data", {}):
+                    return output["data"][PUBLICATION]
+    raise BuildError("no notebook published the report's publication record: notebooks/00_summary.ipynb must end "
+                     "with a cell tagged remove-cell that calls publish(summary.publication_record(...))")
 
-    from .. import data
 
-    article = data.load_table("article").iloc[0]
-    as_of = pd.Timestamp(parameters["as_of"])
-    published = article["date_published"]
-    at_publication = as_of <= published + pd.Timedelta(days=6)
+def report_info(parameters, manifest, record):
     from ..render import REPORT_TITLE, publication_info
 
-    return publication_info(parameters, {
+    as_of = parameters["as_of"]
+    published = record["article"]["date_published"]
+    at_publication = (date.fromisoformat(as_of) - date.fromisoformat(published)).days <= 6
+    article = record["article"]
+    return publication_info(parameters, record, {
         "title": REPORT_TITLE,
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
         "article_title": article["title"], "article_authors": article["authors"],
-        "article_publisher": article["publisher"], "article_url": article["url"] if isinstance(article["url"], str) else "",
-        "article_published": published.date().isoformat(),
-        "as_of": as_of.date().isoformat(),
-        "view": (f"View at publication: only events, data and sources dated on or before {as_of.date()} are shown; "
+        "article_publisher": article["publisher"], "article_url": article["url"],
+        "article_published": published,
+        "as_of": as_of,
+        "view": (f"View at publication: only events, data and sources dated on or before {as_of} are shown; "
                  "later evidence and outcomes are left out." if at_publication else
-                 f"Hindsight view: events, data and sources up to {as_of.date()}."),
+                 f"Hindsight view: events, data and sources up to {as_of}."),
         "input_digest": manifest["input_digest"],
         "parameters": parameters,
         "packages": manifest["packages"],
@@ -94,27 +103,15 @@ def report_info(parameters, manifest):
     })
 
 
-def claim_reviews_for(parameters, report_url):
-    from urllib.parse import urljoin
-
-    import pandas as pd
-
-    from .. import claims as claims_module, data
-
-    names = ("article", "claims", "claim_sources", "claim_updates", "sources", "claim_summaries", "corrections")
-    tables = data.as_of_view({name: data.load_table(name) for name in names}, parameters["as_of"])
-    claims = claims_module.verdicts_as_of(tables["claims"], tables["claim_sources"], pd.Timestamp(parameters["as_of"]),
-                                          tables["claim_updates"])
-    claims = claims.merge(tables["claim_summaries"], on="claim_id", how="left")
-    report_url = urljoin(parameters["site_url"], report_url)
-    return claims_module.claim_reviews(claims, tables["article"], report_url, tables["corrections"])
-
-
 def assemble(executed, parameters, manifest, staging):
     """report.html and claimreview.jsonld into `staging`; returns the names written."""
-    reviews = claim_reviews_for(parameters, "report.html")
+    from ..claims import reviews_at
+    from ..render import report_address
+
+    record = publication_record(executed)
+    reviews = reviews_at(record["claim_reviews"], report_address(parameters["site_url"]))
     reviews_json = json.dumps(reviews, ensure_ascii=False, separators=(",", ":"))
-    html = render_html(executed, report_info(parameters, manifest), reviews_json.replace("</", "<\\/"))
+    html = render_html(executed, report_info(parameters, manifest, record), reviews_json.replace("</", "<\\/"))
     (staging / "report.html").write_text(html, encoding="utf-8")
     (staging / "claimreview.jsonld").write_text(reviews_json + "\n", encoding="utf-8")
     return ["report.html", "claimreview.jsonld"]
