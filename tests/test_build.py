@@ -3,6 +3,7 @@ incremental, reproducible byte for byte, offline, views apart from report/, and 
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -121,6 +122,24 @@ def test_changing_one_notebook_reexecutes_only_that_one(built):
     result = run_make(built, "report")
     assert result.returncode == 0, result.stderr
     assert executed_in(result.stdout) == ["40_expulsion_calls"]
+
+
+def test_editing_prose_alone_runs_no_kernel_and_gives_the_same_report_as_a_fresh_build(built, tmp_path):
+    path = built / "notebooks" / "50_events_forecasts.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    next(c for c in nb.cells if c.cell_type == "markdown" and "remove-cell" not in c.metadata.get("tags", [])).source \
+        += "\n\nA sentence added by the prose test."
+    nbformat.write(nb, path)
+    result = run_make(built, "report")
+    assert result.returncode == 0, result.stderr
+    assert executed_in(result.stdout) == []
+    assert "A sentence added by the prose test." in (built / "report" / "report.html").read_text(encoding="utf-8")
+    fresh = copy_project(tmp_path / "fresh")
+    shutil.copy(path, fresh / "notebooks" / path.name)
+    for other in ("40_expulsion_calls.ipynb",):  # edited by the tests above
+        shutil.copy(built / "notebooks" / other, fresh / "notebooks" / other)
+    assert run_make(fresh, "report").returncode == 0
+    assert digests(fresh / "report") == digests(built / "report")
 
 
 def test_changing_one_data_file_reexecutes_only_the_notebooks_that_read_it(built):

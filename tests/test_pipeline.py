@@ -2,6 +2,7 @@
 all-or-nothing publishing, the build lock, fixed PDF metadata and the kernel transport."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -215,6 +216,28 @@ def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templa
     undeclared = config.DATA / "troop_levels.csv"
     monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == undeclared else real_sha(p))
     assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) == base
+
+
+def test_editing_markdown_keeps_the_key_and_refresh_prose_copies_it_into_the_executed_copy(tmp_path):
+    source, executed = tmp_path / "40_expulsion_calls.ipynb", tmp_path / "executed.ipynb"
+    shutil.copy(config.NOTEBOOKS / source.name, source)
+    base = execute.execution_key(source, {"as_of": "2026-05-02"})
+    shutil.copy(source, executed)
+    nb = nbformat.read(source, as_version=4)
+    prose = next(c for c in nb.cells if c.cell_type == "markdown")
+    prose.source += "\n\nAn edited sentence."
+    nbformat.write(nb, source)
+    assert execute.execution_key(source, {"as_of": "2026-05-02"}) == base
+    assert execute.refresh_prose(source, executed) is True
+    assert nbformat.read(executed, as_version=4).cells == nb.cells
+    assert execute.refresh_prose(source, executed) is False
+    code = next(c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []))
+    code.source += "\n1 + 1"
+    nbformat.write(nb, source)
+    assert execute.execution_key(source, {"as_of": "2026-05-02"}) != base
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("new"))
+    nbformat.write(nb, source)
+    assert execute.execution_key(source, {"as_of": "2026-05-02"}) != base
 
 
 def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_a_log(tmp_path, monkeypatch, capsys):

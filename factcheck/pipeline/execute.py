@@ -1,8 +1,10 @@
 """Execute notebooks with papermill, several kernels at once from one process, each over IPC (Unix sockets).
 
-A notebook is re-executed only when its key changes: the notebook, the data files it declared, the package code,
-the lock file and its parameters. Executed notebooks carry no timestamps or kernel ids.
+A notebook is re-executed only when its key changes: its code cells, the data files it declared, the package code,
+the lock file and its parameters. An edit to its markdown alone is copied into the executed copy without a kernel.
+Executed notebooks carry no timestamps or kernel ids.
 """
+import hashlib
 import json
 import shutil
 import tempfile
@@ -108,13 +110,37 @@ def declared_inputs(stem):
     return files + ([config.ARTICLE_TEXT] if "article" in names else [])
 
 
+def code_signature(notebook):
+    """What running a notebook depends on in the notebook itself: each cell's type, id and metadata, and the source
+    of its code cells. Markdown text is left out, so editing prose refreshes the executed copy without a kernel."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return json.dumps([[c.cell_type, c.get("id"), c.metadata, None if c.cell_type == "markdown" else c.source]
+                       for c in cells], sort_keys=True)
+
+
 def execution_key(notebook, parameters):
-    """Everything an executed notebook is a function of, as one digest: its notebook, parameters, lock file, declared
-    data, and the whole package (code and templates, since notebooks render HTML with them)."""
-    files = [Path(notebook), config.LOCK_FILE, *declared_inputs(Path(notebook).stem)]
+    """Everything an executed notebook's outputs are a function of, as one digest: its code cells, parameters, lock
+    file, declared data, and the whole package (code and templates, since notebooks render HTML with them)."""
+    files = [config.LOCK_FILE, *declared_inputs(Path(notebook).stem)]
     files += [p for p in config.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     hashes = {str(p): sha256(p) for p in files}
-    return digest_of({**hashes, "parameters": json.dumps(parameters, sort_keys=True)})
+    return digest_of({**hashes, "parameters": json.dumps(parameters, sort_keys=True),
+                      "notebook": hashlib.sha256(code_signature(notebook).encode()).hexdigest()})
+
+
+def refresh_prose(notebook, output):
+    """Copy the notebook's markdown into its executed copy, whose outputs are up to date; True if anything changed.
+    The result is the same file a fresh run would write, since markdown never reaches the kernel."""
+    prose = {c.get("id"): c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown"}
+    executed = nbformat.read(output, as_version=4)
+    edited = [c for c in executed.cells if c.cell_type == "markdown" and c.get("id") in prose and c.source != prose[c.get("id")]]
+    for cell in edited:
+        cell.source = prose[cell.get("id")]
+    if edited:
+        partial = output.with_suffix(".partial")
+        nbformat.write(executed, partial)
+        partial.replace(output)
+    return bool(edited)
 
 
 def _failed_cell(notebook, err):
@@ -185,9 +211,12 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
     stale = []
     for notebook, output in zip(notebooks, outputs):
         key = execution_key(notebook, parameters)
-        key_file = output.with_suffix(".key")
+        key_file, synced = output.with_suffix(".key"), output.with_suffix(".source")
         if not (output.exists() and key_file.exists() and key_file.read_text() == key):
             stale.append((notebook, output, key_file, key))
+        elif not synced.exists() or synced.read_text() != sha256(notebook):
+            refresh_prose(notebook, output)
+            synced.write_text(sha256(notebook))
     lock = threading.Lock()
     done = []
 
@@ -196,6 +225,7 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
         start = time.perf_counter()
         execute(notebook, output, parameters, folder / "failed", folder / "logs")
         key_file.write_text(key)
+        output.with_suffix(".source").write_text(sha256(notebook))
         with lock:
             done.append(notebook)
             if progress:
