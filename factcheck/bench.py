@@ -69,7 +69,8 @@ def copy_project(destination):
 
 
 def page_timings(html_path, repeats=3):
-    """Milliseconds to first contentful paint and until every chart is drawn, best and worst of `repeats` loads."""
+    """Milliseconds until the first key finding is painted (Element Timing), and from the load event until every
+    chart is drawn: best and worst of `repeats` loads."""
     from playwright.sync_api import sync_playwright
 
     from .pipeline.browser import launch_chromium, open_report
@@ -79,8 +80,12 @@ def page_timings(html_path, repeats=3):
         browser = launch_chromium(playwright)
         for _ in range(repeats):
             page, _seen = open_report(browser, html_path, viewport={"width": 390, "height": 844})
-            charts.append(int(page.evaluate("document.body.dataset.chartsMs")))
-            paint.append(page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || 0"))
+            charts.append(int(page.evaluate("document.body.dataset.chartsMs")) -
+                          page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart"))
+            paint.append(page.evaluate("""new Promise(done => new PerformanceObserver(list => {
+                const entry = list.getEntries().find(e => e.identifier === 'first-finding');
+                if (entry) done(entry.renderTime || entry.loadTime);
+            }).observe({type: 'element', buffered: true}))"""))
             page.close()
         browser.close()
     return min(paint), max(charts)
@@ -116,7 +121,7 @@ def main():
         html = view / "report.html"
         rows.append(("report.html size", html.stat().st_size / 1e6, "MB", None))
         paint_ms, charts_ms = page_timings(html)
-        rows.append(("first contentful paint at 390 px (best of 3)", paint_ms / 1000, "s", None))
+        rows.append(("first key finding painted at 390 px (best of 3)", paint_ms / 1000, "s", None))
         rows.append(("every chart drawn after load (worst of 3)", charts_ms / 1000, "s", ("abs", 0.5)))
         pdf = project / "report" / "report.pdf"
         rows.append(("report.pdf pages", pdf_pages(pdf), "pages", ("abs", 40)))
