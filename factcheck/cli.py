@@ -13,6 +13,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import quote
 
 from . import config, params
 from .pipeline import BuildError
@@ -55,9 +56,10 @@ def parse_assignments(items):
 
 
 def view_name(parameters, defaults):
-    """`as_of=2024-01-10,formats=html` from the parameters that differ from the defaults ('' for the standard report)."""
+    """`as_of=2024-01-10,formats=html` from the parameters that differ from the defaults ('' for the standard report).
+    Characters a folder name cannot hold, such as the slashes of a URL, are percent-encoded."""
     def shown(value):
-        return "+".join(map(str, value)) if isinstance(value, list) else str(value)
+        return quote("+".join(map(str, value)) if isinstance(value, list) else str(value), safe="-_.+:@")
     return ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
 
 

@@ -52,6 +52,8 @@ def test_view_names_list_only_what_differs_from_the_defaults():
     assert cli.output_folder(defaults, defaults) == config.REPORT
     changed = {**defaults, "as_of": "2024-01-10", "formats": ["html"]}
     assert cli.view_name(changed, defaults) == "as_of=2024-01-10,formats=html"
+    assert cli.view_name({**defaults, "site_url": "https://example.org/a b/"}, defaults) == \
+        "site_url=https:%2F%2Fexample.org%2Fa%20b%2F"
     assert cli.output_folder(changed, defaults) == config.VIEWS / "as_of=2024-01-10,formats=html"
 
 
