@@ -21,7 +21,7 @@ NOTEBOOK_INPUTS = {
     "00_summary": ["article", "claims", "claim_summaries", "claim_sources", "claim_updates", "sources", "attacks", "series",
                    "troop_levels", "article_figures", "expulsion_calls", "events", "forecast_outcomes", "corrections"],
     "10_claims": ["article", "article_date_evidence", "claims", "claim_summaries", "claim_sources", "claim_searches",
-                  "claim_updates", "forecast_outcomes", "sources"],
+                  "claim_updates", "forecast_outcomes", "sources", "corrections"],
     "20_troop_levels": ["article", "series", "troop_levels", "troop_milestones", "article_figures", "claims", "sources"],
     "30_attacks": ["article", "series", "attacks", "attack_events", "article_figures", "claims", "sources"],
     "40_expulsion_calls": ["article", "expulsion_calls", "claims", "sources"],

@@ -52,6 +52,7 @@ CLAIM_TYPE_WORDS = {
     "legal_procedural": "law and procedure", "historical": "history", "causal": "cause and effect",
     "opinion": "opinion", "forecast": "forecast", "caption": "photo caption",
 }
+CORRECTION_WORDS = {"correction": "Corrected", "update": "Updated", "clarification": "Clarified", "published": "Published"}
 FIDELITY_WORDS = {
     "exact": "the quoted words match the source word for word",
     "gist": "the quotation gives the gist of the source, not its exact words",
@@ -162,7 +163,7 @@ _env.filters.update(safe_url=safe_url, evidence_url=evidence_url, iso=iso, long_
                     missing=is_missing)
 _env.globals.update(VERDICT_LABELS=VERDICT_LABELS, VERDICT_ICONS=VERDICT_ICONS, VERDICT_FILLED=VERDICT_FILLED,
                     OUTCOME_LABELS=OUTCOME_LABELS, RELIABILITY_WORDS=RELIABILITY_WORDS,
-                    CLAIM_TYPE_WORDS=CLAIM_TYPE_WORDS, FIDELITY_WORDS=FIDELITY_WORDS)
+                    CLAIM_TYPE_WORDS=CLAIM_TYPE_WORDS, FIDELITY_WORDS=FIDELITY_WORDS, CORRECTION_WORDS=CORRECTION_WORDS)
 
 
 def environment():
@@ -310,14 +311,15 @@ def _embed_notes(piece):
             *_embed_notes({**piece, "text": after})]
 
 
-def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4):
-    """A claim's verdict card: verdict, claim and conclusion always shown; the explanation, evidence and
-    searches open in place."""
+def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=()):
+    """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
+    explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim."""
     evidence_ids = {row["source_id"]: i for i, (_, row) in enumerate(evidence.iterrows(), 1)}
     explanation = plain(claim["explanation"], sources, None, {k: f"ev-{claim['claim_id']}-{v}" for k, v in evidence_ids.items()})
     conflict = claim.get("conflict")
     return _render("card.html.j2", claim=claim, evidence=[row for _, row in evidence.iterrows()], sources=sources,
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
+                   corrections=list(corrections),
                    conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
 
 

@@ -58,6 +58,20 @@ def test_cards_escape_every_data_value():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
 
 
+def test_a_card_shows_its_corrections_dated_and_escaped():
+    claim = pd.Series({"claim_id": "C01", "number": 1, "verdict": "inaccurate", "claim_type": "number",
+                       "quote": "q", "conclusion": "c", "explanation": "e", "quote_fidelity": "", "conflict": ""})
+    sources = frame(source_id=["s1"], url=["https://example.org/"], outlet=["O"], title=["T"],
+                    reliability=["wire"], date_published=[pd.Timestamp("2024-01-05")]).set_index("source_id")
+    evidence = frame(claim_id=["C01"], source_id=["s1"], excerpt=["x"])
+    correction = pd.Series({"date": pd.Timestamp("2026-12-01"), "kind": "correction", "claim_id": "C01", "change": HOSTILE})
+    card = render.claim_card(claim, evidence, sources, corrections=[correction])
+    assert re.search(r'<p class="correction"><strong>Corrected</strong> <time data-kind="correction" datetime="2026-12-01">'
+                     r'1 December 2026</time>: &lt;script&gt;', card)
+    assert card.index('class="correction"') < card.index("<details")
+    assert 'class="correction"' not in render.claim_card(claim, evidence, sources)
+
+
 def test_table_escapes_and_tags_dates():
     html = render.table(frame(name=[HOSTILE], date=[pd.Timestamp("2024-01-04")], source_id=["a1"]),
                         {"name": "Name", "date": "Date", "source_id": "Source"}, dates={"date": "event"}, caption=HOSTILE)
