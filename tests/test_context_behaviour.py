@@ -154,3 +154,35 @@ def test_calls_per_year_cover_the_years_asked_for_and_their_mean():
     assert context.mean_calls(per_year, 2011, 2013) == 1.0
     assert context.mean_calls(per_year, 2013, 2014) == 0.5
     assert math.isnan(context.mean_calls(per_year, 2020, 2021))
+
+
+def test_a_figure_without_a_period_takes_points_up_to_a_year_and_a_day_either_side():
+    levels = frame(series_id=["a"] * 4, date=dates("2002-12-30", "2002-12-31", "2005-01-01", "2005-01-02"),
+                   troops=[1, 2, 3, 4])
+    figure = pd.Series({"date": pd.Timestamp("2004-01-01")})
+    assert list(context.points_in_period(levels, figure)["troops"]) == [2, 3]
+    assert context.points_in_period(levels, figure, window_days=10).empty
+
+
+def test_a_difference_under_one_percent_outside_the_tolerance_is_still_higher():
+    outcome, difference = context.agreement(100.8, 100, 0.5)
+    assert outcome == "higher" and difference == pytest.approx(0.8)
+
+
+def test_the_point_shown_is_the_closest_in_value_not_the_lowest():
+    levels = frame(series_id=["a", "a", "a"], date=dates("2003-02-01", "2003-05-01", "2003-09-01"),
+                   troops=[120000, 150000, 170000])
+    figures = frame(claim_id=["C19"], label=["troops"], value=[148000], date=dates("2003-04-15"))
+    (row,) = context.compare_figures(levels, figures, 2).to_dict("records")
+    assert row["series_value"] == 150000 and row["outcome"] == "agrees" and row["difference_pct"] == -1.3
+
+
+def test_a_same_day_correction_by_one_source_counts_once():
+    rows = attacks(["2023-10-01", "2023-10-11", "2023-10-11"], [10, 40, 50], ["a", "a", "a"])
+    rates = context.attack_rates(rows, "p", 10, min_days=1)
+    assert list(rates["total"]) == [50] and list(rates["days"]) == [10]
+
+
+def test_calls_per_year_are_whole_numbers():
+    per_year = context.calls_per_year(frame(date=dates("2011-03-01")), 2011, 2012)
+    assert per_year["calls"].dtype.kind == "i"
