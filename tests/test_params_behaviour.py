@@ -212,3 +212,15 @@ def test_the_list_command_prints_each_parameter_with_its_default(tmp_path, capsy
         "as_of                  default 2024-01-10   Last date.",
         "formats                default html pdf     Files.",
     ]
+
+
+def test_the_list_command_reads_the_project_params_file_by_default(capsys):
+    assert params.main(["list"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert names == list(params.spec()) and "as_of" in names
+
+
+def test_list_is_the_only_command(capsys):
+    with pytest.raises(SystemExit) as raised:
+        params.main(["show"])
+    assert raised.value.code == 2 and "invalid choice: 'show'" in capsys.readouterr().err
