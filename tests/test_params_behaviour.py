@@ -1,6 +1,7 @@
 """Parameter files and values, each case a small params.yml written here: what is refused, with which message,
 and what each type turns a raw value into."""
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
@@ -224,3 +225,45 @@ def test_list_is_the_only_command(capsys):
     with pytest.raises(SystemExit) as raised:
         params.main(["show"])
     assert raised.value.code == 2 and "invalid choice: 'show'" in capsys.readouterr().err
+
+
+def test_a_yaml_error_without_a_position_names_the_file_and_the_problem(tmp_path):
+    path = tmp_path / "params.yml"
+    path.write_text("as_of: \x07\n", encoding="utf-8")
+    with pytest.raises(params.ConfigError) as raised:
+        params.spec(path)
+    assert str(raised.value) == ("params.yml: not valid YAML (unacceptable character #x0007: special characters are "
+                                 "not allowed): fix the syntax there")
+
+
+def test_every_unknown_key_and_parameter_is_named(tmp_path):
+    assert "has unknown key(s) colour, size; valid keys for type date" in \
+        refused(tmp_path, {"as_of": DATE | {"colour": 1, "size": 2}})
+    with pytest.raises(params.ParameterError, match=r"unknown parameter\(s\) colour, size; valid parameters: as_of"):
+        params.resolve({"size": 1, "colour": 2})
+
+
+def test_as_of_may_be_either_end_of_the_data_range_but_not_beyond(tmp_path, monkeypatch):
+    monkeypatch.setattr(params, "data_date_range", lambda path: (dt.date(2024, 1, 10), dt.date(2024, 6, 30)))
+    path = write(tmp_path, {"as_of": DATE})
+    for inside in ("2024-01-10", "2024-06-30"):
+        assert params.resolve({"as_of": inside}, params_path=path) == {"as_of": inside}
+    for outside in ("2024-01-09", "2024-07-01"):
+        with pytest.raises(params.ParameterError) as raised:
+            params.resolve({"as_of": outside}, params_path=path)
+        assert str(raised.value) == (f"parameter as_of={outside} is outside the range the data covers: use a date from "
+                                     "2024-01-10 (the article's publication) to 2024-06-30 (the latest dated row in data/)")
+
+
+def test_the_date_range_ends_at_the_latest_row_of_every_dated_table(tmp_path):
+    """With claim_updates emptied, the range ends at the latest row of the other tables, read here with pandas."""
+    import shutil
+
+    from factcheck import config, data
+
+    copy = Path(shutil.copytree(config.DATA, tmp_path / "data"))
+    updates = copy / "claim_updates.csv"
+    updates.write_text(updates.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    expected = max(data.load_table(name)[column].max() for name, column in config.ROW_DATE.items()
+                   if name != "claim_updates").date()
+    assert params.data_date_range(copy / "datapackage.json")[1] == expected
