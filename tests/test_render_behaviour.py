@@ -224,3 +224,10 @@ def test_a_card_without_a_conflict_says_nothing_of_one(conflict):
 def test_text_shows_missing_values_as_a_dash_and_dates_as_iso():
     assert render.text(float("nan")) == "–" and render.text("nan") == "nan"
     assert render.text(pd.Timestamp("2024-01-05 10:00")) == "2024-01-05" and render.text("<b>") == "&lt;b&gt;"
+
+
+@pytest.mark.parametrize("value,shown", [(9999, "9999"), (10000, "10,000"), (-12000, "-12,000"), (1500, "1500"),
+                                         (3.0, "3"), (12000.0, "12,000"), (2.5, "2.5"), (12345.67, "12,345.7"),
+                                         (None, ""), (float("nan"), ""), ("n/a", "n/a")])
+def test_numbers_get_thousands_separators_from_five_digits(value, shown):
+    assert render.number(value) == shown
