@@ -40,14 +40,14 @@ class DataError:
             where += f" row {self.row}"
         if self.field:
             where += f", field '{self.field}'"
-        return f"{where}: {self.problem}"
+        return f"{where}: {self.problem}" if where else self.problem
 
 
 class InputError(ValueError):
     """An input that cannot be read as it stands; the message is one line naming the file and the fix."""
 
     def __init__(self, error):
-        self.error = error if isinstance(error, DataError) else DataError(str(error), 0, "", "")
+        self.error = error if isinstance(error, DataError) else DataError("", 0, "", str(error))
         super().__init__(str(self.error))
 
 

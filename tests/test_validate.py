@@ -286,3 +286,10 @@ def test_load_table_gives_the_notebooks_exactly_what_validation_saw():
                     assert (pd.isna(got) and not text) or str(got) == text, (name, spec["name"])
                 else:
                     assert got == text, (name, spec["name"])
+
+
+def test_an_input_error_from_a_plain_message_is_that_message():
+    from factcheck.tables import DataError, InputError
+
+    assert str(InputError("data/x.csv is missing: restore it")) == "data/x.csv is missing: restore it"
+    assert str(InputError(DataError("data/x.csv", 3, "date", "bad date"))) == "data/x.csv row 3, field 'date': bad date"
