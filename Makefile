@@ -123,6 +123,7 @@ bench-peers: $(VENV_OK) system
 .PHONY: mutation
 ## Mutation testing of the pure modules against the unit tests (slow; not part of make test); prints the score.
 mutation: $(VENV_OK)
+	@rm -rf mutants  # mutmut keeps old verdicts in mutants/: start afresh for a true score
 	@$(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
 	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null
 	@$(VENV)/bin/mutmut results > mutants/survivors.txt || true
