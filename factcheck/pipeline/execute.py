@@ -113,7 +113,7 @@ def declared_inputs(stem):
 def code_signature(notebook):
     """What running a notebook depends on in the notebook itself: each cell's type, id and metadata, and the source
     of its code cells. Markdown text is left out, so editing prose refreshes the executed copy without a kernel."""
-    cells = nbformat.read(notebook, as_version=4).cells
+    cells = read_notebook(notebook).cells
     return json.dumps([[c.cell_type, c.get("id"), c.metadata, None if c.cell_type == "markdown" else c.source]
                        for c in cells], sort_keys=True)
 
