@@ -154,8 +154,8 @@ def _assemble(executed, values, staging, progress):
         (staging / "report.html").unlink()
         written.remove("report.html")
     manifest["outputs"] = {name: sha256(staging / name) for name in sorted(written)}
-    runs = [(config.NOTEBOOKS / path.name, path, params.notebook_parameters(values), declared_inputs(path.stem))
-            for path in executed]
+    notebook_values = params.notebook_parameters(values)
+    runs = [(config.NOTEBOOKS / path.name, path, notebook_values, declared_inputs(path.stem)) for path in executed]
     write_crate(staging, manifest, runs, REPORT_TITLE, PROJECT)
     manifest["outputs"][CRATE] = sha256(staging / CRATE)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -12,8 +12,7 @@ from markupsafe import Markup
 from . import config
 from .vocab import OUTCOME_LABELS, VERDICT_LABELS  # noqa: F401 (re-exported for notebooks)
 
-# Where the report is published and where readers report errors. Until params.yml can carry a url type,
-# these are the defaults report_info falls back to when the parameters do not name them.
+# Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
 PROJECT = "Iraq Claims Check"
 REPORT_TITLE = "Will Iraq expel the remaining U.S. troops? A fact-check"
 PROJECT_NOTE = "an independent fact-checking project, not part of or affiliated with Deutsche Welle"

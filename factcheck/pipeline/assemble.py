@@ -82,10 +82,9 @@ def publication_record(executed):
 def report_info(parameters, manifest, record):
     from ..render import REPORT_TITLE, publication_info
 
-    as_of = parameters["as_of"]
-    published = record["article"]["date_published"]
+    as_of, article = parameters["as_of"], record["article"]
+    published = article["date_published"]
     at_publication = (date.fromisoformat(as_of) - date.fromisoformat(published)).days <= 6
-    article = record["article"]
     return publication_info(parameters, record, {
         "title": REPORT_TITLE,
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
