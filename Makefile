@@ -11,6 +11,8 @@ JOBS          ?= 2
 
 PY       := $(VENV)/bin/python
 VENV_OK  := $(VENV)/.installed
+LAB      := .venv-lab
+LAB_OK   := $(LAB)/.installed
 INPUTS   := $(wildcard data/*) $(wildcard notebooks/*.ipynb) $(shell find factcheck -type f \( -name '*.py' -o -path '*/templates/*' \) -not -path '*/__pycache__/*') params.yml requirements.txt
 comma    := ,
 empty    :=
@@ -38,18 +40,26 @@ $(VENV_OK): requirements.txt pyproject.toml
 	@echo "installing the pinned Python packages into $(VENV)/"
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@# a .venv made from an older lock file keeps what that file listed: remove what this one does not
+	@$(PY) -c 'import re; from importlib import metadata; norm = lambda n: re.sub(r"[-_.]+", "-", n).lower(); \
+	  locked = {norm(n) for n in re.findall(r"^([A-Za-z0-9_.-]+)==", open("requirements.txt").read(), re.M)}; \
+	  extra = {norm(d.metadata["Name"]) for d in metadata.distributions()} - locked - {"pip", "factcheck"}; \
+	  extra and print(" ".join(sorted(extra)))' > $(VENV)/.unlocked
+	@if [ -s $(VENV)/.unlocked ]; then echo "removing packages the lock file no longer lists: $$(cat $(VENV)/.unlocked)"; \
+	  $(PY) -m pip uninstall --quiet --disable-pip-version-check -y $$(cat $(VENV)/.unlocked); fi
 	@$(PY) -m pip check --disable-pip-version-check >/dev/null
 	@touch $@
 
 .PHONY: lock
-## Re-resolve requirements.in into the pinned, hashed requirements.txt (pip-tools in a throw-away venv).
+## Re-resolve requirements.in and requirements-lab.in into their pinned, hashed .txt files (pip-tools in a throw-away
+## venv). Existing pins are kept where they still fit; delete a line of the .txt to let it move.
 lock:
 	@rm -rf build/lock-venv && $(PYTHON_SYSTEM) -m venv build/lock-venv && build/lock-venv/bin/pip install --quiet pip-tools
-	@build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
-	  --no-emit-index-url --no-emit-find-links --output-file build/requirements.txt requirements.in
-	@{ echo '# The pinned, hashed Python environment, generated from requirements.in by `make lock`.'; \
-	   echo '# `make venv` installs it with --require-hashes, then this package in editable mode.'; \
-	   cat build/requirements.txt; } > requirements.txt
+	@for name in requirements requirements-lab; do \
+	  grep -v '^#' $$name.txt > build/$$name.txt 2>/dev/null || true; \
+	  build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
+	    --no-emit-index-url --no-emit-find-links --output-file build/$$name.txt $$name.in || exit 1; \
+	  { grep '^#' $$name.txt; cat build/$$name.txt; } > build/$$name.new && mv build/$$name.new $$name.txt; done
 
 .PHONY: system
 ## Make sure Debian's chromium and poppler-utils are present (installed when run as root).
@@ -90,9 +100,16 @@ notebook: $(VENV_OK)
 	@$(FACTCHECK) notebook $(NB) $(ASSIGN)
 
 .PHONY: lab
-## Open JupyterLab on notebooks/ in the project's environment.
-lab: $(VENV_OK)
-	$(VENV)/bin/jupyter lab notebooks/
+## Open JupyterLab on notebooks/: JupyterLab and nbdime live in .venv-lab, the notebooks run in .venv's kernel.
+lab: $(LAB_OK)
+	$(LAB)/bin/jupyter lab notebooks/
+
+$(LAB_OK): requirements-lab.txt $(VENV_OK)
+	@test -x $(LAB)/bin/python || $(PYTHON_SYSTEM) -m venv $(LAB)
+	@echo "installing JupyterLab and nbdime into $(LAB)/"
+	@$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-lab.txt
+	@$(PY) -m ipykernel install --prefix $(LAB) --name python3 --display-name "Python 3 (factcheck, .venv)" >/dev/null
+	@touch $@
 
 .PHONY: check-fresh
 ## Fail if report/ is stale against data, notebooks, parameters, lock file, templates or package.

@@ -3,8 +3,9 @@ and are drawn in the report by the single embedded copy of vega-embed."""
 import altair as alt
 import pandas as pd
 
-from .render import VERDICT_PALETTE, long_date
-from .vocab import VERDICT_LABELS
+from .config import VEGA_LITE_MIMETYPE
+from .render import long_date
+from .vocab import VERDICT_LABELS, VERDICT_PALETTE
 
 VERDICT_COLOURS = VERDICT_PALETTE["light"]
 WIDTH = "container"
@@ -31,9 +32,6 @@ def report_theme():
             "range": {"category": ["#1d5fb4", "#c45a00", "#0b6e4f", "#9b2f8f", "#4d4d4d", "#b8860b", "#6a3d9a", "#008b8b"]},
         }
     })
-
-
-VEGA_LITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 
 
 def _vega_lite_bundle(spec, **_):

@@ -3,6 +3,11 @@
 The rows come from `factcheck.tables`, the reader validation uses, and each value is cast by Frictionless to its
 schema type: what validated is what the notebooks get. A table with any problem is refused with its first one.
 """
+import hashlib
+import json
+import os
+from pathlib import Path
+
 import pandas as pd
 
 from . import config
@@ -37,8 +42,37 @@ def resource_paths(package_path=config.DATAPACKAGE):
 
 
 def load_table(name, package_path=config.DATAPACKAGE, package=None):
-    """One table of the data package, typed; raises InputError naming the file, row and field of a problem."""
-    return frame((package or DataPackage(package_path)).table(name))
+    """One table of the data package, typed; raises InputError naming the file, row and field of a problem.
+
+    Where config.TABLE_CACHE_ENV names a folder (the build sets it for its kernels), a table typed once is read back
+    from there, keyed by its bytes, its resource entry, the code that types it and the lock file.
+    """
+    package = package or DataPackage(package_path)
+    cached = _cache_file(package, name)
+    if cached is not None and cached.exists():
+        return pd.read_pickle(cached)
+    table = frame(package.table(name))
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+        table.to_pickle(partial)
+        partial.replace(cached)
+    return table
+
+
+def _cache_file(package, name):
+    folder = os.environ.get(config.TABLE_CACHE_ENV)
+    if not folder or name not in package.resources:
+        return None
+    resource = package.resources[name]
+    digest = hashlib.sha256(json.dumps(resource, sort_keys=True).encode("utf-8"))
+    try:
+        digest.update((package.dir / resource["path"]).read_bytes())
+    except OSError:
+        return None  # the uncached read names the problem
+    for code in (config.PACKAGE / "tables.py", config.PACKAGE / "data.py", config.LOCK_FILE):
+        digest.update(code.read_bytes())
+    return Path(folder) / f"{name}-{digest.hexdigest()[:32]}.pkl"
 
 
 def load_inputs(notebook, package_path=config.DATAPACKAGE):

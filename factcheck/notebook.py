@@ -7,10 +7,8 @@ from jinja2 import Environment
 
 from . import data
 from .charts import use_report_style
+from .config import PUBLICATION_MIMETYPE
 from .params import ParameterError, resolve, spec
-
-# The front-page notebook's record for the page around the notebooks (summary.publication_record).
-PUBLICATION_MIMETYPE = "application/vnd.factcheck.publication+json"
 
 _HTML = Environment(autoescape=True).from_string(
     "<table><caption>{{ inputs.notebook }}: inputs as of {{ inputs.as_of.date() }} "

@@ -96,18 +96,14 @@ def defaults(path=config.PARAMS_FILE):
 def data_date_range(package_path=config.DATAPACKAGE):
     """The range `as_of` may take: from the article's publication to the latest dated row in data/.
 
-    The dates are those the notebooks will see: read by `factcheck.tables` and cast by the tables' schemas.
+    The dates are those the notebooks will see: the tables as `data.load_table` types them.
     """
+    from .data import load_table
+
     package = DataPackage(package_path)
-    dates = []
-    for name, column in config.ROW_DATE.items():
-        table = package.table(name)
-        table.check()
-        dates += [values[column] for _, values, _ in table.typed() if values.get(column)]
-    article = package.table("article")
-    article.check()
-    published = article.typed()[0][1]["date_published"]
-    return published, max(dates)
+    dated = [load_table(name, package=package)[column].dropna() for name, column in config.ROW_DATE.items()]
+    published = load_table("article", package=package)["date_published"].iloc[0]
+    return published.date(), max(days.max() for days in dated if len(days)).date()
 
 
 def _coerce(name, entry, raw):

@@ -10,22 +10,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import config
-from .vocab import OUTCOME_LABELS, VERDICT_LABELS  # noqa: F401 (re-exported for notebooks)
+from .vocab import OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
 
 # Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
 PROJECT = "Iraq Claims Check"
 REPORT_TITLE = "Will Iraq expel the remaining U.S. troops? A fact-check"
 PROJECT_NOTE = "an independent fact-checking project, not part of or affiliated with Deutsche Welle"
 
-# Verdict colours: light theme (white text on the colour, >= 4.5:1) and dark theme (dark text on the colour).
-# Pairwise distinct under simulated protanopia and deuteranopia (tests/test_palette.py).
-VERDICT_PALETTE = {
-    "light": {"supported": "#0b6e4f", "partly_supported": "#875400", "inaccurate": "#c21f3a",
-              "unverifiable": "#4d4d4d", "opinion": "#9b2f8f", "forecast": "#1d5fb4"},
-    "dark": {"supported": "#2fae6e", "partly_supported": "#ffcf5c", "inaccurate": "#ff6b6b",
-             "unverifiable": "#c9ccd1", "opinion": "#ff9be6", "forecast": "#5aa9ff"},
-}
-VERDICT_COLOURS = VERDICT_PALETTE["light"]
 # A shape for each verdict, so a verdict never rests on colour alone (SVG paths in a 16x16 box).
 VERDICT_ICONS = {
     "supported": "M3 8.5l3.2 3.2L13 4.8",                      # tick

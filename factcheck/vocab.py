@@ -8,13 +8,13 @@ VERDICT_LABELS = {
     "opinion": "Opinion",
     "forecast": "Forecast",
 }
-VERDICT_COLOURS = {
-    "supported": "#1a9850",
-    "partly_supported": "#e08214",
-    "inaccurate": "#d73027",
-    "unverifiable": "#7f7f7f",
-    "opinion": "#8073ac",
-    "forecast": "#2c7bb6",
+# Verdict colours: light theme (white text on the colour, >= 4.5:1) and dark theme (dark text on the colour).
+# Pairwise distinct under simulated protanopia and deuteranopia (tests/test_render.py).
+VERDICT_PALETTE = {
+    "light": {"supported": "#0b6e4f", "partly_supported": "#875400", "inaccurate": "#c21f3a",
+              "unverifiable": "#4d4d4d", "opinion": "#9b2f8f", "forecast": "#1d5fb4"},
+    "dark": {"supported": "#2fae6e", "partly_supported": "#ffcf5c", "inaccurate": "#ff6b6b",
+             "unverifiable": "#c9ccd1", "opinion": "#ff9be6", "forecast": "#5aa9ff"},
 }
 OUTCOME_LABELS = {
     "borne_out": "Borne out",

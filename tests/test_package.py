@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from factcheck import claims, context, data, render, summary
-from factcheck.notebook import PUBLICATION_MIMETYPE
+from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.pipeline import BuildError, assemble, execute
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"};alert(3);//'

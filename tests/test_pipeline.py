@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from factcheck import cli, config
-from factcheck.pipeline import BuildError, execute, manifest, publish
+from factcheck.pipeline import BuildError, execute, kernels, manifest, publish
 
 
 def write_notebook(path, cells):
@@ -200,8 +200,16 @@ def test_the_pdf_dates_are_fixed_and_its_id_comes_from_its_content(tmp_path):
 
 
 def test_kernels_talk_over_unix_sockets():
-    manager = execute.IPCKernelManager(kernel_name="python3")
+    manager = kernels.IPCKernelManager(kernel_name="python3")
     assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))
+
+
+def test_the_build_kernels_share_the_table_cache(tmp_path):
+    check = nbformat.v4.new_code_cell(f"import os\nassert os.environ[{config.TABLE_CACHE_ENV!r}] == "
+                                      f"{str(config.BUILD / 'tables')!r}, os.environ.get({config.TABLE_CACHE_ENV!r})")
+    notebook = write_notebook(tmp_path / "cache.ipynb", [parameters_cell(), check])
+    execute.execute(notebook, tmp_path / "out" / "cache.ipynb", {}, tmp_path / "failed")
+    assert (tmp_path / "out" / "cache.ipynb").exists()
 
 
 def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templates_and_parameters(tmp_path, monkeypatch):

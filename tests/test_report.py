@@ -2,6 +2,7 @@
 import json
 import re
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -116,19 +117,38 @@ def test_environment_yml_installs_exactly_the_hashed_lock_file():
     environment = yaml.safe_load((config.ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert pip == ["--require-hashes", "-r requirements.txt"]
-    requirements = re.split(r"\n(?=[A-Za-z])", config.LOCK_FILE.read_text())
+
+
+@pytest.mark.parametrize("name, least", [("requirements", 100), ("requirements-lab", 50)])
+def test_each_lock_file_pins_and_hashes_everything_its_in_file_names(name, least):
+    requirements = re.split(r"\n(?=[A-Za-z])", (config.ROOT / f"{name}.txt").read_text())
     pins = [r for r in requirements if "==" in r.split("\n")[0]]
-    assert len(pins) > 100 and all("--hash=sha256:" in r for r in pins)
+    assert len(pins) > least and all("--hash=sha256:" in r for r in pins)
     locked = {r.split(" ")[0].split("\n")[0].lower() for r in pins}
-    direct = [l.lower() for l in (config.ROOT / "requirements.in").read_text().splitlines() if l and not l.startswith("#")]
+    direct = [l.lower() for l in (config.ROOT / f"{name}.in").read_text().splitlines() if l and not l.startswith("#")]
     assert direct and set(direct) <= locked, set(direct) - locked
+
+
+def test_the_build_environment_leaves_out_the_lab_and_its_slow_jsonschema_extra():
+    """rfc3987-syntax (JupyterLab's jsonschema extra) compiles a grammar on every import of jsonschema: ~1 s per kernel."""
+    build = config.LOCK_FILE.read_text().lower()
+    assert "\njupyterlab==" not in build and "\nrfc3987-syntax==" not in build
+    loaded = subprocess.run([sys.executable, "-c", "import sys, nbformat, altair; print(sorted(sys.modules))"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "nbformat" in loaded and "rfc3987_syntax" not in loaded
 
 
 def test_the_environment_has_exactly_the_pinned_versions():
     from importlib import metadata
 
-    for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", config.LOCK_FILE.read_text(), flags=re.M):
+    def norm(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", config.LOCK_FILE.read_text(), flags=re.M)
+    for name, version in pins:
         assert metadata.version(name) == version, name
+    installed = {norm(d.metadata["Name"]) for d in metadata.distributions()}
+    assert installed - {norm(name) for name, _ in pins} <= {"pip", "factcheck"}
 
 
 @pytest.fixture(scope="module")

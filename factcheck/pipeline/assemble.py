@@ -6,10 +6,13 @@ from datetime import date
 from importlib import metadata
 
 import nbformat
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from .. import config
-from ..charts import VEGA_LITE_MIMETYPE as VEGA_LITE
-from ..notebook import PUBLICATION_MIMETYPE as PUBLICATION
+from ..config import PUBLICATION_MIMETYPE as PUBLICATION
+from ..config import VEGA_LITE_MIMETYPE as VEGA_LITE
 from . import BuildError
 
 HIDDEN_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
@@ -42,8 +45,20 @@ def merge(notebooks):
     return merged
 
 
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last step: a BeautifulSoup parse and re-serialisation of the whole page,
+    which gives alt text to images that lack it and tab stops to `.jp-Notebook` cells. The report template writes
+    neither, and the pass took most of assembly's time, growing with the page."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", Highlight2HTML(parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                                       parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 def render_html(notebooks, report_info, claim_reviews_json):
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     c = Config()
@@ -56,7 +71,7 @@ def render_html(notebooks, report_info, claim_reviews_json):
     c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     c.NbConvertBase.display_data_priority = [VEGA_LITE, "text/html", "text/markdown", "image/svg+xml",
                                              "image/png", "text/plain"]
-    exporter = HTMLExporter(config=c, template_name=config.TEMPLATE_NAME,
+    exporter = ReportExporter(config=c, template_name=config.TEMPLATE_NAME,
                             extra_template_basedirs=[str(config.TEMPLATE_DIR)])
     resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews_json,
                  "metadata": {"name": report_info["title"]}}

@@ -7,48 +7,20 @@ Executed notebooks carry no timestamps or kernel ids.
 import hashlib
 import json
 import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 
 from .. import config
-from ..charts import VEGA_LITE_MIMETYPE as VEGA_LITE
+from ..config import VEGA_LITE_MIMETYPE as VEGA_LITE
 from . import BuildError
 from .manifest import digest_of, relative, sha256
 
 CHART_TAG = "chart"
 PARAMETERS_TAG = "parameters"
-
-
-_kernel_log = threading.local()  # each notebook runs in its own thread, and its kernel is started there
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """Kernels on Unix sockets in a private folder: no TCP ports to collide, no network interface needed.
-    The kernel's own stderr chatter goes to the notebook's log file, not the console."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.transport = "ipc"
-        self._socket_dir = tempfile.mkdtemp(prefix="fck-")
-        self.ip = str(Path(self._socket_dir) / "k")
-
-    async def start_kernel(self, **kwargs):
-        log = getattr(_kernel_log, "file", None)
-        if log is not None:
-            kwargs.setdefault("stdout", log)
-            kwargs.setdefault("stderr", log)
-        return await super().start_kernel(**kwargs)
-
-    async def cleanup_resources(self, restart=False):
-        await super().cleanup_resources(restart=restart)
-        if not restart:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
 def read_notebook(path):
@@ -155,6 +127,8 @@ def execute(notebook, output, parameters, failed_dir, log_dir=None):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .kernels import kernel_log
+
     notebook, output, failed_dir = Path(notebook), Path(output), Path(failed_dir)
     read_notebook(notebook)
     failed = failed_dir / notebook.name
@@ -165,10 +139,10 @@ def execute(notebook, output, parameters, failed_dir, log_dir=None):
     log_path = log_dir / f"{notebook.stem}.log"
     try:
         with open(log_path, "w") as log:
-            _kernel_log.file = log
+            kernel_log.file = log
             papermill.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(config.ROOT),
                                        progress_bar=False, log_output=False, kernel_name="python3",
-                                       kernel_manager_class="factcheck.pipeline.execute.IPCKernelManager",
+                                       kernel_manager_class="factcheck.pipeline.kernels.IPCKernelManager",
                                        start_timeout=120)
     except PapermillExecutionError as err:
         failed_dir.mkdir(parents=True, exist_ok=True)

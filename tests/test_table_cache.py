@@ -1,0 +1,43 @@
+"""The build's kernels share typed tables through data.load_table's cache: what it returns must be what a fresh read
+returns, for the bytes on disk now."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from factcheck import config, data
+from factcheck.tables import InputError
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    shutil.copytree(config.DATA, tmp_path / "data")
+    monkeypatch.setenv(config.TABLE_CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "data" / "datapackage.json"
+
+
+def test_a_cached_table_is_the_typed_table_and_is_not_read_again(package, monkeypatch):
+    fresh = data.load_table("events", package)
+    assert [p.name.split("-")[0] for p in (package.parent.parent / "cache").iterdir()] == ["events"]
+    with monkeypatch.context() as m:
+        m.setattr(data.DataPackage, "table", lambda *_: pytest.fail("the cached table was read and typed again"))
+        cached = data.load_table("events", package)
+    pd.testing.assert_frame_equal(cached, fresh)
+    assert cached["date"].dtype == fresh["date"].dtype and str(cached["date"].dtype).startswith("datetime64")
+
+
+def test_an_edited_file_is_read_afresh_and_its_problems_are_still_named(package):
+    data.load_table("events", package)
+    csv = package.parent / "events.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("First drone attacks on US forces in Iraq", "Edited title"),
+                   encoding="utf-8")
+    assert data.load_table("events", package)["title"].iloc[0] == "Edited title"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("E001,2023-10-18", "E001,2023-13-18"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"data/events\.csv row 2, field 'date'"):
+        data.load_table("events", package)
+
+
+def test_without_the_variable_nothing_is_cached(package, monkeypatch):
+    monkeypatch.delenv(config.TABLE_CACHE_ENV)
+    data.load_table("events", package)
+    assert not (package.parent.parent / "cache").exists()
