@@ -7,6 +7,7 @@
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import signal
 import sys
@@ -83,6 +84,21 @@ def resolved(assignments):
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(result))
     return result
+
+
+@contextlib.contextmanager
+def caching_tables(folder):
+    """Within the block, data.load_table keeps the tables it types in `folder`, and so do the kernels started in it:
+    validation types each table once and every notebook reads it back."""
+    previous = os.environ.get(config.TABLE_CACHE_ENV)
+    os.environ[config.TABLE_CACHE_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[config.TABLE_CACHE_ENV]
+        else:
+            os.environ[config.TABLE_CACHE_ENV] = previous
 
 
 def validate_data(progress, reuse=True):
@@ -219,9 +235,11 @@ def main(argv=None):
 
     try:
         if args.command == "build":
-            build(args.assignments, args.jobs, progress)
+            with caching_tables(config.BUILD / "tables"):
+                build(args.assignments, args.jobs, progress)
         elif args.command == "notebook":
-            run_notebook(args.notebook, args.assignments, progress)
+            with caching_tables(config.BUILD / "tables"):
+                run_notebook(args.notebook, args.assignments, progress)
         elif args.command == "check-fresh":
             check_fresh()
         elif args.command == "views":

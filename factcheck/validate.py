@@ -126,9 +126,9 @@ def validate(package_path=config.DATAPACKAGE):
                               incomplete=len(readable) < len(package.names) or bool(article_problems))
     if not errors:  # checks across tables assume every table read cleanly
         from .consistency import consistency_errors
-        from .data import frame
+        from .data import load_table
 
-        errors += consistency_errors({name: frame(package.table(name)) for name in package.names})
+        errors += consistency_errors({name: load_table(name, package=package) for name in package.names})
     return sorted(set(errors))
 
 

@@ -204,12 +204,13 @@ def test_kernels_talk_over_unix_sockets():
     assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))
 
 
-def test_the_build_kernels_share_the_table_cache(tmp_path):
-    check = nbformat.v4.new_code_cell(f"import os\nassert os.environ[{config.TABLE_CACHE_ENV!r}] == "
-                                      f"{str(config.BUILD / 'tables')!r}, os.environ.get({config.TABLE_CACHE_ENV!r})")
-    notebook = write_notebook(tmp_path / "cache.ipynb", [parameters_cell(), check])
-    execute.execute(notebook, tmp_path / "out" / "cache.ipynb", {}, tmp_path / "failed")
-    assert (tmp_path / "out" / "cache.ipynb").exists()
+def test_kernels_started_while_caching_tables_keep_the_tables_they_type_there(tmp_path):
+    load = nbformat.v4.new_code_cell("from factcheck import data\ndata.load_table('events')")
+    notebook = write_notebook(tmp_path / "cache.ipynb", [parameters_cell(), load])
+    with cli.caching_tables(tmp_path / "tables"):
+        execute.execute(notebook, tmp_path / "out" / "cache.ipynb", {}, tmp_path / "failed")
+    assert [p.name.split("-")[0] for p in (tmp_path / "tables").iterdir()] == ["events"]
+    assert config.TABLE_CACHE_ENV not in os.environ
 
 
 def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templates_and_parameters(tmp_path, monkeypatch):

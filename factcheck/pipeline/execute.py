@@ -142,6 +142,7 @@ def execute(notebook, output, parameters, failed_dir, log_dir=None):
             kernel_log.file = log
             papermill.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(config.ROOT),
                                        progress_bar=False, log_output=False, kernel_name="python3",
+                                       request_save_on_cell_execute=False,  # one write at the end, not one per cell
                                        kernel_manager_class="factcheck.pipeline.kernels.IPCKernelManager",
                                        start_timeout=120)
     except PapermillExecutionError as err:

@@ -1,6 +1,5 @@
 """The kernel manager papermill starts each notebook's kernel with; imported by papermill only when a notebook runs,
 so a build that reuses every notebook never loads jupyter_client."""
-import os
 import shutil
 import tempfile
 import threading
@@ -8,15 +7,12 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from .. import config
-
 kernel_log = threading.local()  # each notebook runs in its own thread, and its kernel is started there
 
 
 class IPCKernelManager(AsyncKernelManager):
     """Kernels on Unix sockets in a private folder: no TCP ports to collide, no network interface needed.
-    The kernel's own stderr chatter goes to the notebook's log file, not the console. The kernels share one cache
-    of typed tables (data.load_table), so a table is typed once per build rather than once per notebook."""
+    The kernel's own stderr chatter goes to the notebook's log file, not the console."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -29,7 +25,6 @@ class IPCKernelManager(AsyncKernelManager):
         if log is not None:
             kwargs.setdefault("stdout", log)
             kwargs.setdefault("stderr", log)
-        kwargs.setdefault("env", {**os.environ, config.TABLE_CACHE_ENV: str(config.BUILD / "tables")})
         return await super().start_kernel(**kwargs)
 
     async def cleanup_resources(self, restart=False):
