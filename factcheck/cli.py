@@ -87,18 +87,18 @@ def resolved(assignments):
 
 
 @contextlib.contextmanager
-def caching_tables(folder):
-    """Within the block, data.load_table keeps the tables it types in `folder`, and so do the kernels started in it:
-    validation types each table once and every notebook reads it back."""
-    previous = os.environ.get(config.TABLE_CACHE_ENV)
-    os.environ[config.TABLE_CACHE_ENV] = str(folder)
+def build_cache(folder):
+    """Within the block, and in the kernels started in it, typed tables and compiled templates are kept in `folder`
+    (config.CACHE_ENV): validation types each table once and every notebook reads it back."""
+    previous = os.environ.get(config.CACHE_ENV)
+    os.environ[config.CACHE_ENV] = str(folder)
     try:
         yield
     finally:
         if previous is None:
-            del os.environ[config.TABLE_CACHE_ENV]
+            del os.environ[config.CACHE_ENV]
         else:
-            os.environ[config.TABLE_CACHE_ENV] = previous
+            os.environ[config.CACHE_ENV] = previous
 
 
 def validate_data(progress, reuse=True):
@@ -235,10 +235,10 @@ def main(argv=None):
 
     try:
         if args.command == "build":
-            with caching_tables(config.BUILD / "tables"):
+            with build_cache(config.BUILD / "cache"):
                 build(args.assignments, args.jobs, progress)
         elif args.command == "notebook":
-            with caching_tables(config.BUILD / "tables"):
+            with build_cache(config.BUILD / "cache"):
                 run_notebook(args.notebook, args.assignments, progress)
         elif args.command == "check-fresh":
             check_fresh()

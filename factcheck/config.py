@@ -18,8 +18,8 @@ VIEWS = ROOT / "views"
 # What notebooks hand to assembly: charts, and the front page's record for the page around the notebooks.
 VEGA_LITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 PUBLICATION_MIMETYPE = "application/vnd.factcheck.publication+json"
-# The folder in which data.load_table keeps the tables it typed, where this variable names one.
-TABLE_CACHE_ENV = "FACTCHECK_TABLE_CACHE"
+# Where this variable names a folder, typed tables (data.load_table) and compiled templates (render) are kept there.
+CACHE_ENV = "FACTCHECK_CACHE"
 
 # The data resources each notebook may read. The Makefile's dependencies are generated from this
 # table, and `data.load_inputs` refuses anything not declared here.

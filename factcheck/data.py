@@ -44,8 +44,8 @@ def resource_paths(package_path=config.DATAPACKAGE):
 def load_table(name, package_path=config.DATAPACKAGE, package=None):
     """One table of the data package, typed; raises InputError naming the file, row and field of a problem.
 
-    Where config.TABLE_CACHE_ENV names a folder (the build sets it for its kernels), a table typed once is read back
-    from there, keyed by its bytes, its resource entry, the code that types it and the lock file.
+    Where config.CACHE_ENV names a folder (the build sets it for itself and its kernels), a table typed once is read
+    back from its tables/, keyed by its bytes, its resource entry, the code that types it and the lock file.
     """
     package = package or DataPackage(package_path)
     cached = _cache_file(package, name)
@@ -61,7 +61,7 @@ def load_table(name, package_path=config.DATAPACKAGE, package=None):
 
 
 def _cache_file(package, name):
-    folder = os.environ.get(config.TABLE_CACHE_ENV)
+    folder = os.environ.get(config.CACHE_ENV)
     if not folder or name not in package.resources:
         return None
     resource = package.resources[name]
@@ -72,7 +72,7 @@ def _cache_file(package, name):
         return None  # the uncached read names the problem
     for code in (config.PACKAGE / "tables.py", config.PACKAGE / "data.py", config.LOCK_FILE):
         digest.update(code.read_bytes())
-    return Path(folder) / f"{name}-{digest.hexdigest()[:32]}.pkl"
+    return Path(folder) / "tables" / f"{name}-{digest.hexdigest()[:32]}.pkl"
 
 
 def load_inputs(notebook, package_path=config.DATAPACKAGE):

@@ -2,7 +2,9 @@
 through autoescaping Jinja templates in factcheck/templates/components. Every value from data/ is escaped
 by the template engine; markup built here is `HTML` (a markupsafe.Markup) and is never escaped twice.
 """
+import os
 import re
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -147,8 +149,19 @@ def number(value):
         return str(value)
 
 
+def bytecode_cache():
+    """Compiled templates kept in the build's cache folder (config.CACHE_ENV), when one is set: each kernel then loads
+    them instead of compiling them again."""
+    folder = os.environ.get(config.CACHE_ENV)
+    if not folder:
+        return None
+    (Path(folder) / "jinja").mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(Path(folder) / "jinja"))
+
+
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.TEMPLATE_DIR / "components")),
-                          autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                          autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                          bytecode_cache=bytecode_cache())
 _env.filters.update(safe_url=safe_url, evidence_url=evidence_url, iso=iso, long_date=long_date, number=number,
                     missing=is_missing)
 _env.globals.update(VERDICT_LABELS=VERDICT_LABELS, VERDICT_ICONS=VERDICT_ICONS, VERDICT_FILLED=VERDICT_FILLED,

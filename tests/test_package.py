@@ -143,9 +143,9 @@ def test_assembly_reads_the_record_from_the_executed_notebooks_and_refuses_witho
     record = {"headline": "h"}
     output = {"output_type": "display_data", "metadata": {}, "data": {PUBLICATION_MIMETYPE: record}}
     nbformat.write(notebook_with(code_cell(["remove-cell"], [output])), published)
-    assert assemble.publication_record([plain, published]) == record
+    assert assemble.publication_record(assemble.read_executed([plain, published])) == record
     with pytest.raises(BuildError, match="00_summary"):
-        assemble.publication_record([plain])
+        assemble.publication_record(assemble.read_executed([plain]))
 
 
 def test_as_of_view_drops_later_rows_and_rows_citing_later_sources():

@@ -204,13 +204,13 @@ def test_kernels_talk_over_unix_sockets():
     assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))
 
 
-def test_kernels_started_while_caching_tables_keep_the_tables_they_type_there(tmp_path):
+def test_kernels_started_in_the_build_cache_keep_the_tables_they_type_there(tmp_path):
     load = nbformat.v4.new_code_cell("from factcheck import data\ndata.load_table('events')")
     notebook = write_notebook(tmp_path / "cache.ipynb", [parameters_cell(), load])
-    with cli.caching_tables(tmp_path / "tables"):
+    with cli.build_cache(tmp_path / "cache"):
         execute.execute(notebook, tmp_path / "out" / "cache.ipynb", {}, tmp_path / "failed")
-    assert [p.name.split("-")[0] for p in (tmp_path / "tables").iterdir()] == ["events"]
-    assert config.TABLE_CACHE_ENV not in os.environ
+    assert [p.name.split("-")[0] for p in (tmp_path / "cache" / "tables").iterdir()] == ["events"]
+    assert config.CACHE_ENV not in os.environ
 
 
 def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templates_and_parameters(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factcheck import render
+from factcheck import config, render
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " data:text/html,x", "vbscript:x",
@@ -104,3 +104,11 @@ def test_the_simulation_can_fail():
     red_green = {"a": "#d62728", "b": "#2ca02c"}
     sim = [lab(MACHADO["deuteranopia"] @ linear(c)) for c in red_green.values()]
     assert np.linalg.norm(sim[0] - sim[1]) < 20 < np.linalg.norm(lab(linear("#d62728")) - lab(linear("#2ca02c")))
+
+
+def test_compiled_templates_go_to_the_build_cache_only_when_one_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv(config.CACHE_ENV, raising=False)
+    assert render.bytecode_cache() is None
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path))
+    render.environment().overlay(bytecode_cache=render.bytecode_cache()).get_template("card.html.j2")
+    assert list((tmp_path / "jinja").iterdir())

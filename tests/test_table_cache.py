@@ -12,13 +12,13 @@ from factcheck.tables import InputError
 @pytest.fixture
 def package(tmp_path, monkeypatch):
     shutil.copytree(config.DATA, tmp_path / "data")
-    monkeypatch.setenv(config.TABLE_CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     return tmp_path / "data" / "datapackage.json"
 
 
 def test_a_cached_table_is_the_typed_table_and_is_not_read_again(package, monkeypatch):
     fresh = data.load_table("events", package)
-    assert [p.name.split("-")[0] for p in (package.parent.parent / "cache").iterdir()] == ["events"]
+    assert [p.name.split("-")[0] for p in (package.parent.parent / "cache" / "tables").iterdir()] == ["events"]
     with monkeypatch.context() as m:
         m.setattr(data.DataPackage, "table", lambda *_: pytest.fail("the cached table was read and typed again"))
         cached = data.load_table("events", package)
@@ -38,6 +38,6 @@ def test_an_edited_file_is_read_afresh_and_its_problems_are_still_named(package)
 
 
 def test_without_the_variable_nothing_is_cached(package, monkeypatch):
-    monkeypatch.delenv(config.TABLE_CACHE_ENV)
+    monkeypatch.delenv(config.CACHE_ENV)
     data.load_table("events", package)
     assert not (package.parent.parent / "cache").exists()

@@ -4,6 +4,7 @@ import gzip
 import json
 from datetime import date
 from importlib import metadata
+from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter, TemplateExporter
@@ -36,12 +37,17 @@ def vega_bundle():
     return cache.read_text(encoding="ascii")
 
 
+def read_executed(paths):
+    """The executed notebooks, read once. The execute step wrote and validated them, so they are not validated again."""
+    return [nbformat.from_dict(json.loads(Path(path).read_text(encoding="utf-8"))) for path in paths]
+
+
 def merge(notebooks):
     merged = nbformat.v4.new_notebook()
     merged.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                        "language_info": {"name": "python"}}
-    for path in notebooks:
-        merged.cells.extend(nbformat.read(path, as_version=4).cells)
+    for nb in notebooks:
+        merged.cells.extend(nb.cells)
     return merged
 
 
@@ -61,6 +67,8 @@ class ReportExporter(HTMLExporter):
 def render_html(notebooks, report_info, claim_reviews_json):
     from traitlets.config import Config
 
+    from ..render import bytecode_cache, table_of_contents
+
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS
@@ -73,20 +81,19 @@ def render_html(notebooks, report_info, claim_reviews_json):
                                              "image/png", "text/plain"]
     exporter = ReportExporter(config=c, template_name=config.TEMPLATE_NAME,
                             extra_template_basedirs=[str(config.TEMPLATE_DIR)])
+    exporter.environment.bytecode_cache = bytecode_cache()
     resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews_json,
                  "metadata": {"name": report_info["title"]}}
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
     if 'class="jp-CodeMirrorEditor' in html:
         raise BuildError("code input leaked into the report: tag every code cell remove-input or remove-cell")
-    from ..render import table_of_contents
-
     return html.replace("<!-- TOC -->", table_of_contents(html))
 
 
-def publication_record(executed):
+def publication_record(notebooks):
     """The record the front-page notebook published with `notebook.publish` (see summary.publication_record)."""
-    for path in executed:
-        for cell in nbformat.read(path, as_version=4).cells:
+    for nb in notebooks:
+        for cell in nb.cells:
             for output in cell.get("outputs", []):
                 if PUBLICATION in output.get("data", {}):
                     return output["data"][PUBLICATION]
@@ -122,10 +129,11 @@ def assemble(executed, parameters, manifest, staging):
     from ..claims import reviews_at
     from ..render import report_address
 
-    record = publication_record(executed)
+    notebooks = read_executed(executed)
+    record = publication_record(notebooks)
     reviews = reviews_at(record["claim_reviews"], report_address(parameters["site_url"]))
     reviews_json = json.dumps(reviews, ensure_ascii=False, separators=(",", ":"))
-    html = render_html(executed, report_info(parameters, manifest, record), reviews_json.replace("</", "<\\/"))
+    html = render_html(notebooks, report_info(parameters, manifest, record), reviews_json.replace("</", "<\\/"))
     (staging / "report.html").write_text(html, encoding="utf-8")
     (staging / "claimreview.jsonld").write_text(reviews_json + "\n", encoding="utf-8")
     return ["report.html", "claimreview.jsonld"]
