@@ -39,7 +39,7 @@ def vega_bundle():
 
 def read_executed(paths):
     """The executed notebooks, read once. The execute step wrote and validated them, so they are not validated again."""
-    return [nbformat.from_dict(json.loads(Path(path).read_text(encoding="utf-8"))) for path in paths]
+    return [nbformat.v4.reads(Path(path).read_text(encoding="utf-8")) for path in paths]
 
 
 def merge(notebooks):
