@@ -247,3 +247,10 @@ def test_figure_verdicts_answer_plainly():
     answers = context.figure_verdicts(comparison).set_index("claim_id")
     assert answers.loc["C19", "answer"] == "agrees with some" and answers.loc["C19", "compared"] == 2
     assert answers.loc["C20", "answer"] == "agrees with every one"
+
+
+def test_executed_notebooks_are_read_back_as_nbformat_reads_them(tmp_path):
+    nb = notebook_with(nbformat.v4.new_markdown_cell("# Title\n\nTwo lines"), code_cell())
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert assemble.read_executed([tmp_path / "a.ipynb"]) == [nbformat.read(tmp_path / "a.ipynb", as_version=4)]
+    assert assemble.read_executed([tmp_path / "a.ipynb"])[0].cells[0].source == "# Title\n\nTwo lines"
