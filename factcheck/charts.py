@@ -5,18 +5,12 @@ import pandas as pd
 
 from .config import VEGA_LITE_MIMETYPE
 from .render import long_date
-from .vocab import VERDICT_LABELS, VERDICT_PALETTE
+from .vocab import (BAR_COLOUR, CATEGORY_COLOURS, GRID_COLOUR, LABEL_COLOUR, NONE_COLOUR, PUBLICATION_COLOUR,
+                    RULE_COLOUR, VERDICT_LABELS, VERDICT_PALETTE)
 
 VERDICT_COLOURS = VERDICT_PALETTE["light"]
 WIDTH = "container"
 FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
-PUBLICATION_COLOUR = "#b2182b"
-RULE_COLOUR, LABEL_COLOUR, BAR_COLOUR, NONE_COLOUR = "#767676", "#444444", "#1d5fb4", "#949494"
-# The page swaps these for lighter ones when the reader's system asks for a dark theme (every mark >= 3:1).
-DARK_COLOURS = {**{VERDICT_PALETTE["light"][v]: VERDICT_PALETTE["dark"][v] for v in VERDICT_PALETTE["light"]},
-                PUBLICATION_COLOUR: "#ff7a85", RULE_COLOUR: "#9a9a9a", LABEL_COLOUR: "#d0d0d0", NONE_COLOUR: "#8a8a8a",
-                "#e5e5e5": "#3a3d42", "#c45a00": "#ffa657", "#b8860b": "#e3b341", "#6a3d9a": "#b392f0",
-                "#008b8b": "#39c5cf"}
 
 
 @alt.theme.register("report", enable=False)
@@ -25,11 +19,11 @@ def report_theme():
         "config": {
             "font": FONT,
             "view": {"stroke": None},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e5e5e5"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": GRID_COLOUR},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "columns": 1, "labelLimit": 0},
             "title": {"fontSize": 14, "anchor": "start", "limit": 0},
             "autosize": {"type": "fit-x", "contains": "padding"},
-            "range": {"category": ["#1d5fb4", "#c45a00", "#0b6e4f", "#9b2f8f", "#4d4d4d", "#b8860b", "#6a3d9a", "#008b8b"]},
+            "range": {"category": CATEGORY_COLOURS},
         }
     })
 

@@ -12,6 +12,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import config
+from .vocab import DARK_COLOURS
 from .vocab import OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
 
 # Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
@@ -382,8 +383,6 @@ def publication_info(params, record, info):
     title, the share metadata, who checked it, when it was published and last corrected (dates from the front-page
     notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and the
     provenance appendix."""
-    from . import charts
-
     site_url, repo_url = params["site_url"], params["repo_url"].rstrip("/")
     safe_url(site_url), safe_url(repo_url)
     out = dict(info)
@@ -396,7 +395,7 @@ def publication_info(params, record, info):
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),
         "corrections": [{**c, "date_long": long_date(c["date"])} for c in record["corrections"]],
-        "dark_colours": charts.DARK_COLOURS,
+        "dark_colours": DARK_COLOURS,
     })
     out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}
     return out

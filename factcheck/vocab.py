@@ -1,4 +1,5 @@
-"""Vocabulary shared by the domain code and the presentation: the verdict scale, forecast outcomes, their labels and colours."""
+"""Vocabulary shared by the domain code and the presentation: the verdict scale, forecast outcomes, their labels and colours,
+and the charts' other colours with the dark-theme swaps the page applies to them."""
 
 VERDICT_LABELS = {
     "supported": "Supported",
@@ -23,3 +24,13 @@ OUTCOME_LABELS = {
     "too_early": "Too early to tell",
     "condition_not_met": "Condition never arose",
 }
+
+# The charts' other marks, and the series colours of the report's Altair theme.
+PUBLICATION_COLOUR = "#b2182b"
+RULE_COLOUR, LABEL_COLOUR, BAR_COLOUR, NONE_COLOUR, GRID_COLOUR = "#767676", "#444444", "#1d5fb4", "#949494", "#e5e5e5"
+CATEGORY_COLOURS = ["#1d5fb4", "#c45a00", "#0b6e4f", "#9b2f8f", "#4d4d4d", "#b8860b", "#6a3d9a", "#008b8b"]
+# The page swaps these for lighter ones when the reader's system asks for a dark theme (every mark >= 3:1).
+DARK_COLOURS = {**{VERDICT_PALETTE["light"][v]: VERDICT_PALETTE["dark"][v] for v in VERDICT_PALETTE["light"]},
+                PUBLICATION_COLOUR: "#ff7a85", RULE_COLOUR: "#9a9a9a", LABEL_COLOUR: "#d0d0d0", NONE_COLOUR: "#8a8a8a",
+                GRID_COLOUR: "#3a3d42", "#c45a00": "#ffa657", "#b8860b": "#e3b341", "#6a3d9a": "#b392f0",
+                "#008b8b": "#39c5cf"}
