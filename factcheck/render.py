@@ -315,13 +315,21 @@ def _embed_notes(piece):
             *_embed_notes({**piece, "text": after})]
 
 
+def _with_sources(evidence, sources):
+    """The evidence rows as dicts, each with its source's row under "source" (looked up all at once, not per row)."""
+    rows = evidence.to_dict("records")
+    for row, source in zip(rows, sources.loc[evidence["source_id"]].reset_index().to_dict("records")):
+        row["source"] = source
+    return rows
+
+
 def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=()):
     """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
     explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim."""
-    evidence_ids = {row["source_id"]: i for i, (_, row) in enumerate(evidence.iterrows(), 1)}
-    explanation = plain(claim["explanation"], sources, None, {k: f"ev-{claim['claim_id']}-{v}" for k, v in evidence_ids.items()})
+    evidence_ids = {source_id: f"ev-{claim['claim_id']}-{i}" for i, source_id in enumerate(evidence["source_id"], 1)}
+    explanation = plain(claim["explanation"], sources, None, evidence_ids)
     conflict = claim.get("conflict")
-    return _render("card.html.j2", claim=claim, evidence=[row for _, row in evidence.iterrows()], sources=sources,
+    return _render("card.html.j2", claim=claim, evidence=_with_sources(evidence, sources),
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
                    corrections=list(corrections),
                    conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
@@ -332,10 +340,10 @@ def evidence_appendix(register, evidence, sources, searches):
     items = []
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
-        ids = {row["source_id"]: f"apx-{claim['claim_id']}-{i}" for i, (_, row) in enumerate(rows.iterrows(), 1)}
-        items.append({"claim": claim, "evidence": [row for _, row in rows.iterrows()], "searches": searches.get(claim["claim_id"]),
+        ids = {source_id: f"apx-{claim['claim_id']}-{i}" for i, source_id in enumerate(rows["source_id"], 1)}
+        items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
                       "explanation": plain(claim["explanation"], sources, None, ids)})
-    return _render("evidence_appendix.html.j2", claims=items, sources=sources)
+    return _render("evidence_appendix.html.j2", claims=items)
 
 
 def glance_table(register):
