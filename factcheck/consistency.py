@@ -173,8 +173,8 @@ def publication_verdict_uses_early_evidence(tables):
         return []
     published = article.iloc[0]["date_published"]
     known = known_dates(sources)
-    early = {row["claim_id"] for _, row in evidence.iterrows()
-             if not pd.isna(known.get(row["source_id"], pd.NaT)) and known[row["source_id"]] <= published}
+    first_known = pd.to_datetime(evidence["source_id"].map(known))
+    early = set(evidence.loc[first_known.notna() & (first_known <= published), "claim_id"])
     errors = []
     for number, row in _rows(claims):
         verdict = _text(row.get("verdict_at_publication")) or row["verdict"]

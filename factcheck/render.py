@@ -254,7 +254,7 @@ def table(frame, columns, dates=None, caption="", sources=None, claims=None, num
         raise ValueError("every table needs a caption: it names the table for screen readers and the scrolling box")
     claim_numbers = dict(zip(claims["claim_id"], claims["number"])) if claims is not None else {}
     rows = []
-    for _, row in frame.iterrows():
+    for row in frame.to_dict("records"):
         cells = []
         for column in columns:
             value = row[column]
@@ -361,7 +361,7 @@ def headline(kicker, title, dek):
 
 
 def sources_list(sources):
-    return _render("sources.html.j2", sources=[row for _, row in sources.reset_index().iterrows()])
+    return _render("sources.html.j2", sources=sources.reset_index().to_dict("records"))
 
 
 def search_log(rows, caption):

@@ -263,3 +263,17 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_a_log(tmp_pat
     assert err.count("\n") == 1 and "RuntimeError: something nobody expected" in err and "Traceback" not in err
     assert str(tmp_path / "error.log") in err or "error.log" in err
     assert "Traceback" in (tmp_path / "error.log").read_text() and "second line" in (tmp_path / "error.log").read_text()
+
+
+def test_the_notebooks_that_read_the_most_data_start_first_and_results_keep_notebook_order(tmp_path, monkeypatch):
+    started, inputs = [], {}
+    for stem, size in {"a": 1, "b": 300, "c": 20}.items():
+        (tmp_path / f"{stem}.csv").write_bytes(b"x" * size)
+        (tmp_path / f"{stem}.ipynb").write_text("{}")
+        inputs[stem] = [tmp_path / f"{stem}.csv"]
+    monkeypatch.setattr(execute, "declared_inputs", inputs.get)
+    monkeypatch.setattr(execute, "execution_key", lambda notebook, parameters: "key")
+    monkeypatch.setattr(execute, "execute", lambda notebook, output, *_: (started.append(notebook.stem), output.write_text("{}")))
+    outputs = execute.execute_all([tmp_path / f"{s}.ipynb" for s in "abc"], {}, tmp_path / "build", jobs=1)
+    assert started == ["b", "c", "a"]
+    assert outputs == [tmp_path / "build" / "executed" / f"{s}.ipynb" for s in "abc"]

@@ -192,6 +192,8 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
         elif not synced.exists() or synced.read_text() != sha256(notebook):
             refresh_prose(notebook, output)
             synced.write_text(sha256(notebook))
+    # The notebooks that read the most data start first, so that a slow one is not left to run alone at the end.
+    stale.sort(key=lambda item: -sum(path.stat().st_size for path in declared_inputs(Path(item[0]).stem)))
     lock = threading.Lock()
     done = []
 
