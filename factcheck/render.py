@@ -4,6 +4,7 @@ by the template engine; markup built here is `HTML` (a markupsafe.Markup) and is
 """
 import os
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -377,12 +378,13 @@ def chart_description(text_value):
 # --- report furniture (used by the nbconvert template through report_info) ----------------------
 
 def table_of_contents(html):
-    """A list of the report's section headings (h2), linked to their anchors."""
+    """A list of the report's section headings (h2), linked to their anchors. A heading's text is read as the page
+    shows it: tags dropped, entities decoded (the template escapes them again), nbconvert's "¶" anchor left out."""
     items = []
     for anchor, inner in re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, flags=re.S):
-        title = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
+        title = unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()
         if anchor not in ("contents",):
-            items.append((anchor, title))
+            items.append((unescape(anchor), title))
     return str(_render("toc.html.j2", items=items))
 
 

@@ -1,6 +1,7 @@
 """The reader's edition in Chromium: first screen, narrow screens, axe-core, chart names, evidence links, print."""
 import re
 import subprocess
+from html import unescape
 from urllib.parse import unquote
 
 import pytest
@@ -188,6 +189,6 @@ def test_pdf_is_tagged_and_has_a_bookmark_for_every_section(report):
     assert re.search(r"Tagged:\s+yes", info)
     titles = [title for _, title, _, _ in pdf_bookmarks(report / "report.pdf")]
     html = (report / "report.html").read_text(encoding="utf-8")
-    sections = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+    sections = [unescape(re.sub(r"<[^>]+>", "", h)).replace("¶", "").strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
     missing = [s for s in sections if s and s not in titles]
     assert titles and not missing, missing

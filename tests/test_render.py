@@ -112,3 +112,12 @@ def test_compiled_templates_go_to_the_build_cache_only_when_one_is_set(tmp_path,
     monkeypatch.setenv(config.CACHE_ENV, str(tmp_path))
     render.environment().overlay(bytecode_cache=render.bytecode_cache()).get_template("card.html.j2")
     assert list((tmp_path / "jinja").iterdir())
+
+
+def test_the_contents_list_shows_each_heading_as_the_page_does():
+    page = ('<h2 id="contents">Contents</h2>'
+            '<h2 id="the-article&#39;s-forecasts">The article&#39;s forecasts &amp; <em>outcomes</em>'
+            '<a class="anchor-link" href="#the-article&#39;s-forecasts">&#182;</a></h2>')
+    toc = render.table_of_contents(page)
+    assert toc.count("<li>") == 1 and "Contents" not in toc
+    assert '<a href="#the-article&#39;s-forecasts">The article&#39;s forecasts &amp; outcomes</a>' in toc

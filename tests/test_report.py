@@ -72,7 +72,8 @@ def test_front_page_states_headline_article_dates_and_how_to_report_an_error(ope
 
 
 def test_claimreview_json_ld_is_valid_and_complete(html, report):
-    embedded = re.search(r'<script id="claimreview" type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    embedded = re.search(r'<script(?=[^>]*\bid="claimreview")(?=[^>]*\btype="application/ld\+json")[^>]*>(.*?)</script>',
+                         html, re.S).group(1)
     reviews = json.loads(embedded)
     assert reviews == json.loads((report / "claimreview.jsonld").read_text(encoding="utf-8"))
     assert len(reviews) == len(data.load_table("claims"))
