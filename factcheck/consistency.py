@@ -201,7 +201,29 @@ def updates_dated_from_their_source(tables):
     return errors
 
 
-CHECKS = (citations_in_claim_text, components_add_up, strong_sourcing, conditional_forecasts,
+def notes_name_only_registered_sources(tables):
+    """A source id written in any free text (a note, a description, a change) is a row of data/sources.csv: the
+    report links it to the source list, and a reader must find the page there."""
+    if "sources" not in tables:
+        return []
+    known = set(tables["sources"]["source_id"])
+    errors = []
+    checked_elsewhere = {"claims": CLAIM_TEXT, "claim_updates": ("text",)}  # by citations_in_claim_text
+    for name, frame in tables.items():
+        if name == "sources" or not hasattr(frame, "columns"):
+            continue
+        skipped = ("source_id", "url", "excerpt", *checked_elsewhere.get(name, ()))
+        for field in [f for f in frame.columns if f not in skipped and str(frame[f].dtype) in ("object", "str")]:
+            for number, value in enumerate(frame[field], start=2):
+                for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(value))):
+                    if source_id not in known:
+                        errors.append(DataError(_path(name), number, field,
+                                                f"names {source_id!r}, which is not in data/sources.csv: add that source "
+                                                f"or take the id out of the text"))
+    return errors
+
+
+CHECKS = (citations_in_claim_text, notes_name_only_registered_sources, components_add_up, strong_sourcing, conditional_forecasts,
           publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
 
 

@@ -28,6 +28,17 @@ SOURCES = frame(source_id=["s001", "s002", "agg001"], reliability=["wire", "majo
 
 # --- source ids in a claim's text are among its evidence rows -------------------------------------------------
 
+def test_a_note_naming_a_source_id_that_is_not_registered_is_reported_and_registered_ones_and_quotes_pass():
+    attacks = frame(date=dates("2024-01-05", "2024-01-06"), source_id=["s001", "s002"],
+                    excerpt=["a quote that happens to contain zz999", ""],
+                    note=["Same count in The National (at011); also s002.", "Also reported by s001."])
+    tables = {"attacks": attacks, "sources": SOURCES, "claims": claims(conclusion=["As b009 says."])}
+    (error,) = consistency.notes_name_only_registered_sources(tables)
+    assert error == DataError("data/attacks.csv", 2, "note", error.problem) and "'at011'" in error.problem
+    assert consistency.notes_name_only_registered_sources({"attacks": attacks}) == []
+
+
+
 def test_a_source_named_in_the_explanation_but_not_in_the_evidence_is_reported_with_its_row():
     tables = {"claims": claims(explanation=["Reuters (s001) and a later report (s002) say so."]),
               "claim_sources": frame(claim_id=["C01"], source_id=["s001"]), "sources": SOURCES}

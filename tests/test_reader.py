@@ -122,6 +122,17 @@ def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
         ctx.close()
 
 
+def test_every_link_within_the_page_lands_on_an_element(browser, report):
+    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    try:
+        internal = page.evaluate("""[...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href'))""")
+        dead = page.evaluate("""[...document.querySelectorAll('a[href^="#"]')].filter(a => a.hash.length > 1
+            && !document.getElementById(decodeURIComponent(a.hash.slice(1)))).map(a => a.getAttribute('href'))""")
+        assert len(internal) > 500 and not dead, sorted(set(dead))
+    finally:
+        ctx.close()
+
+
 def _normal(text):
     return re.sub(r"\s+", " ", text).strip().strip("\"'“”‘’«»()[]… ").lower()
 
