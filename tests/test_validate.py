@@ -43,7 +43,16 @@ CASES = [
     ("events", lambda rows: rows.__setitem__(1, rows[1][:3]), "missing cell: the row has fewer cells than the header"),
     ("sources", lambda rows: rows.append(["x1", "https://example.org", "X", "T", "", "2026-11-24", "wire", "e"]),
      "field 'source_id': source 'x1' is cited by no data row"),
+    # the message points to where the quote really is, also at the article's very start (the headline, C59)
+    (*set_cell("claims", "start", "0", row=1), "the quote is at start=173, end=249"),
+    ("claims", lambda rows: _set_claim(rows, "C59", "start", "1"), "the quote is at start=0, end=50"),
+    ("claim_sources", lambda rows: rows.__setitem__(slice(1, None), [r for r in rows[1:] if r[0] != "C01"]),
+     "data/claims.csv row 2, field 'claim_id': claim 'C01' cites no source"),
 ]
+
+
+def _set_claim(rows, claim_id, field, value):
+    next(r for r in rows[1:] if r[0] == claim_id)[rows[0].index(field)] = value
 
 
 @pytest.fixture
