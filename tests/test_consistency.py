@@ -36,6 +36,9 @@ def test_a_note_naming_a_source_id_that_is_not_registered_is_reported_and_regist
     (error,) = consistency.notes_name_only_registered_sources(tables)
     assert error == DataError("data/attacks.csv", 2, "note", error.problem) and "'at011'" in error.problem
     assert consistency.notes_name_only_registered_sources({"attacks": attacks}) == []
+    later = {"sources": SOURCES, "attacks": attacks.assign(url=["https://example.org/ab123", ""]),
+             "claim_updates": frame(claim_id=["C01"], source_id=["s001"], text=["As b009 says."])}
+    assert [e.field for e in consistency.notes_name_only_registered_sources(later)] == ["note"]
 
 
 

@@ -109,9 +109,10 @@ def test_the_simulation_can_fail():
 def test_compiled_templates_go_to_the_build_cache_only_when_one_is_set(tmp_path, monkeypatch):
     monkeypatch.delenv(config.CACHE_ENV, raising=False)
     assert render.bytecode_cache() is None
-    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "new" / "cache"))
     render.environment().overlay(bytecode_cache=render.bytecode_cache()).get_template("card.html.j2")
-    assert list((tmp_path / "jinja").iterdir())
+    assert list((tmp_path / "new" / "cache" / "jinja").iterdir())
+    assert render.bytecode_cache() is not None  # a second kernel finds the folder there
 
 
 def test_the_contents_list_shows_each_heading_as_the_page_does():

@@ -1,5 +1,6 @@
 """The build's kernels share typed tables through data.load_table's cache: what it returns must be what a fresh read
 returns, for the bytes on disk now."""
+import json
 import shutil
 
 import pandas as pd
@@ -41,3 +42,12 @@ def test_without_the_variable_nothing_is_cached(package, monkeypatch):
     monkeypatch.delenv(config.CACHE_ENV)
     data.load_table("events", package)
     assert not (package.parent.parent / "cache").exists()
+
+
+def test_a_changed_schema_entry_is_typed_afresh(package):
+    assert str(data.load_table("events", package)["date"].dtype).startswith("datetime64")
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    next(f for f in events["schema"]["fields"] if f["name"] == "date")["type"] = "string"
+    package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert data.load_table("events", package)["date"].iloc[0] == "2023-10-18"
