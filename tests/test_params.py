@@ -1,4 +1,6 @@
 """Bad parameters are refused before anything executes, and the message lists the valid choices."""
+import csv
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -122,3 +124,13 @@ def test_a_bad_parameter_in_a_notebook_is_one_parameter_error():
 
     frames = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
     assert not any(Path(name).parts[-2:] == ("factcheck", "params.py") for name in frames), frames  # setup only
+
+
+def test_the_date_range_is_read_from_the_package_given(tmp_path):
+    data_dir = Path(shutil.copytree(config.DATA, tmp_path / "data"))
+    rows = list(csv.reader((data_dir / "article.csv").open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index("date_published")] = "2024-01-03"
+    with (data_dir / "article.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    first, last = params.data_date_range(data_dir / "datapackage.json")
+    assert (first, last) == (dt.date(2024, 1, 3), params.data_date_range()[1])

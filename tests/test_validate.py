@@ -76,6 +76,8 @@ def test_bad_input_is_reported_with_file_row_and_field(data_dir, name, change, e
     (b"", "data/events.csv: file is empty"),
     (b"   \n", "data/events.csv: file is empty"),
     ("event_id,date\nE001,2024-01-01,caf\xe9\n".encode("latin-1"), "data/events.csv row 2: byte 0xe9"),
+    (b"event_id,date\nE001,2024\r-01-01\nE002,2024-01-02\nE003,20\r24-01-03\n",
+     "data/events.csv: line 2: control character U+000D (a carriage return without a line feed) at position 10"),
 ])
 def test_unreadable_files_are_reported(data_dir, content, expected):
     (data_dir / "events.csv").write_bytes(content)
