@@ -316,6 +316,12 @@ def _embed_notes(piece):
             *_embed_notes({**piece, "text": after})]
 
 
+def _anchors(claim, evidence, prefix):
+    """Each evidence row's anchor on the page (`<prefix>-<claim id>-<n>`, as the templates number the list items),
+    by source id, for `plain` to link the source ids in the claim's text to."""
+    return {source_id: f"{prefix}-{claim['claim_id']}-{i}" for i, source_id in enumerate(evidence["source_id"], 1)}
+
+
 def _with_sources(evidence, sources):
     """The evidence rows as dicts, each with its source's row under "source" (looked up all at once, not per row)."""
     rows = evidence.to_dict("records")
@@ -327,8 +333,7 @@ def _with_sources(evidence, sources):
 def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=()):
     """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
     explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim."""
-    evidence_ids = {source_id: f"ev-{claim['claim_id']}-{i}" for i, source_id in enumerate(evidence["source_id"], 1)}
-    explanation = plain(claim["explanation"], sources, None, evidence_ids)
+    explanation = plain(claim["explanation"], sources, None, _anchors(claim, evidence, "ev"))
     conflict = claim.get("conflict")
     return _render("card.html.j2", claim=claim, evidence=_with_sources(evidence, sources),
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
@@ -341,9 +346,8 @@ def evidence_appendix(register, evidence, sources, searches):
     items = []
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
-        ids = {source_id: f"apx-{claim['claim_id']}-{i}" for i, source_id in enumerate(rows["source_id"], 1)}
         items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, None, ids)})
+                      "explanation": plain(claim["explanation"], sources, None, _anchors(claim, rows, "apx"))})
     return _render("evidence_appendix.html.j2", claims=items)
 
 

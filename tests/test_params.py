@@ -1,5 +1,4 @@
 """Bad parameters are refused before anything executes, and the message lists the valid choices."""
-import csv
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -7,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import config, params
+from tests.helpers import rewrite_csv
 
 
 def test_defaults_resolve():
@@ -128,9 +128,6 @@ def test_a_bad_parameter_in_a_notebook_is_one_parameter_error():
 
 def test_the_date_range_is_read_from_the_package_given(tmp_path):
     data_dir = Path(shutil.copytree(config.DATA, tmp_path / "data"))
-    rows = list(csv.reader((data_dir / "article.csv").open(encoding="utf-8", newline="")))
-    rows[1][rows[0].index("date_published")] = "2024-01-03"
-    with (data_dir / "article.csv").open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    rewrite_csv(data_dir / "article.csv", lambda rows: rows[1].__setitem__(rows[0].index("date_published"), "2024-01-03"))
     first, last = params.data_date_range(data_dir / "datapackage.json")
     assert (first, last) == (dt.date(2024, 1, 3), params.data_date_range()[1])
