@@ -11,21 +11,45 @@ def tally(register):
     counts = register["verdict"].value_counts()
     get = lambda v: int(counts.get(v, 0))  # noqa: E731
     checkable = get("supported") + get("partly_supported") + get("inaccurate")
+    wrong = register["verdict"].isin(["partly_supported", "inaccurate"])
+    by_republisher = int((wrong & (register.get("error_in", pd.Series("", index=register.index)) == "republication")).sum())
     return {"total": len(register), "checkable": checkable, "supported": get("supported"),
             "partly": get("partly_supported"), "inaccurate": get("inaccurate"), "unverifiable": get("unverifiable"),
-            "opinion": get("opinion"), "forecast": get("forecast")}
+            "opinion": get("opinion"), "forecast": get("forecast"),
+            "wrong": int(wrong.sum()), "in_original": int(wrong.sum()) - by_republisher, "by_republisher": by_republisher}
 
 
-def headline(register):
-    """The finding in one line: how much of the article holds up, and how much does not."""
+def republication_errors(register):
+    """The claims whose error the republication we checked introduced: DW's original reads correctly there."""
+    if "error_in" not in register:
+        return register.iloc[0:0]
+    wrong = register["verdict"].isin(["partly_supported", "inaccurate"])
+    return register[wrong & (register["error_in"] == "republication")]
+
+
+def headline(register, republisher=None):
+    """The finding in one line: how much of the article holds up, and how much does not. Errors are counted against
+    DW's original; an error that the republication we checked introduced is named as the republisher's."""
     t = tally(register)
     if t["checkable"] == 0:
         return "None of the DW article's factual statements could yet be checked"
     lead = "Most of DW's Iraq article holds up" if t["supported"] * 2 > t["checkable"] else "Much of DW's Iraq article does not hold up"
-    slips = t["partly"] + t["inaccurate"]
-    if not slips:
+    slips, added = t["in_original"], t["by_republisher"]
+    if not t["wrong"]:
         return f"{lead}: all {t['checkable']} of its checkable statements are supported"
-    return f"{lead}, but {slips} of its {t['checkable']} checkable statements are partly or wholly wrong"
+    line = (f"{lead}, but {slips} of its {t['checkable']} checkable statements are partly or wholly wrong" if slips else
+            f"{lead}: none of its {t['checkable']} checkable statements is wrong in DW's original")
+    if added:
+        more = "one more error" if added == 1 else f"{added} more errors"
+        whose = f"{republisher}'s" if republisher else "the"
+        line += f"; {whose} republication, the text we checked, added {more}"
+    return line
+
+
+def republisher(article):
+    """Who republished the text we checked, from data/article.csv (None where the text is the original)."""
+    value = article.iloc[0].get("republished_by") if "republished_by" in article else None
+    return value if isinstance(value, str) and value else None
 
 
 def dek(register, as_of, published):
@@ -72,10 +96,11 @@ def publication_record(register, article, corrections, as_of, published):
     row = article.iloc[0]
     iso = lambda date: pd.Timestamp(date).date().isoformat()  # noqa: E731
     return {
-        "headline": headline(register),
+        "headline": headline(register, republisher(article)),
         "dek": dek(register, as_of, published),
         "article": {"title": row["title"], "authors": row["authors"], "publisher": row["publisher"],
-                    "url": row["url"] if isinstance(row["url"], str) else "", "date_published": iso(row["date_published"])},
+                    "url": row["url"] if isinstance(row["url"], str) else "", "date_published": iso(row["date_published"]),
+                    "contact": row["contact"] if isinstance(row.get("contact"), str) else ""},
         "reviewed": iso(corrections.loc[corrections["kind"] == "published", "date"].min()),
         "updated": iso(corrections["date"].max()),
         "corrections": [{"date": iso(r["date"]), "kind": r["kind"], "change": r["change"]} for _, r in corrections.iterrows()],

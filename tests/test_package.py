@@ -122,7 +122,8 @@ def test_the_publication_record_takes_its_dates_from_the_corrections_log_and_add
     record = summary.publication_record(register, article, corrections, pd.Timestamp("2026-11-24"), pd.Timestamp("2024-01-10"))
     assert (record["reviewed"], record["updated"]) == ("2026-11-24", "2026-12-01")
     assert [c["change"] for c in record["corrections"]] == ["p", "c", "u"]
-    assert record["article"] | {} == {"title": "T", "authors": "A", "publisher": "DW", "url": "", "date_published": "2024-01-10"}
+    assert record["article"] | {} == {"title": "T", "authors": "A", "publisher": "DW", "url": "", "date_published": "2024-01-10",
+                                "contact": ""}
     assert record["headline"].endswith("1 of its 2 checkable statements are partly or wholly wrong")
     assert [r["url"] for r in record["claim_reviews"]] == ["report.html#card-C01", "report.html#card-C02"]
     assert all(r["dateModified"] == "2026-12-01" for r in record["claim_reviews"])
@@ -254,3 +255,14 @@ def test_executed_notebooks_are_read_back_as_nbformat_reads_them(tmp_path):
     nbformat.write(nb, tmp_path / "a.ipynb")
     assert assemble.read_executed([tmp_path / "a.ipynb"]) == [nbformat.read(tmp_path / "a.ipynb", as_version=4)]
     assert assemble.read_executed([tmp_path / "a.ipynb"])[0].cells[0].source == "# Title\n\nTwo lines"
+
+
+def test_the_headline_counts_dw_errors_apart_from_those_the_republication_added():
+    register = frame(claim_id=["C01", "C02", "C03", "C04"], verdict=["supported", "supported", "inaccurate", "partly_supported"],
+                     error_in=["", "", "republication", "original"])
+    tally = summary.tally(register)
+    assert (tally["wrong"], tally["in_original"], tally["by_republisher"]) == (2, 1, 1)
+    line = summary.headline(register, "Qantara.de")
+    assert "1 of its 4 checkable statements are partly or wholly wrong" in line
+    assert line.endswith("Qantara.de's republication, the text we checked, added one more error")
+    assert list(summary.republication_errors(register)["claim_id"]) == ["C03"]

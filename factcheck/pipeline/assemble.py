@@ -112,7 +112,7 @@ def report_info(parameters, manifest, record):
         "subtitle": "Every checkable statement in a January 2024 Deutsche Welle article, with sources and historical context",
         "article_title": article["title"], "article_authors": article["authors"],
         "article_publisher": article["publisher"], "article_url": article["url"],
-        "article_published": published,
+        "article_published": published, "article_contact": article.get("contact", ""),
         "as_of": as_of,
         "view": (f"View at publication: only events, data and sources dated on or before {as_of} are shown; "
                  "later evidence and outcomes are left out." if at_publication else
