@@ -50,13 +50,16 @@ def compare_figures(levels, figures, tolerance_pct):
     not only with the point nearest in time. It "agrees" with the series if at least one of those points is within
     `tolerance_pct` of it; the point shown is the one closest in value (so an agreeing point is shown when there
     is one), beside the number of points in the period and the period's highest point. Flagged rows (outliers,
-    figures that also count forces outside Iraq) are left out.
+    figures that also count forces outside Iraq) are left out. A figure the article gives as a peak
+    (`compared_with` is 'period_high') is compared with the period's highest point only: a peak of 130,000 is not
+    borne out by a lower point later in the year.
     """
     rows = []
     for _, figure in figures.iterrows():
         for series_id, points in points_in_period(levels, figure).groupby("series_id"):
-            closest = points.loc[(points["troops"].astype(float) - figure["value"]).abs().idxmin()]
             highest = points.loc[points["troops"].astype(float).idxmax()]
+            closest = (highest if figure.get("compared_with") == "period_high" else
+                       points.loc[(points["troops"].astype(float) - figure["value"]).abs().idxmin()])
             outcome, difference = agreement(figure["value"], closest["troops"], tolerance_pct)
             rows.append({"claim_id": figure["claim_id"], "article_figure": figure["label"],
                          "article_value": figure["value"], "series_id": series_id,
