@@ -39,7 +39,7 @@ RELIABILITY_WORDS = {
     "think_tank": "think tank or research institute",
     "state_affiliated": "state-affiliated outlet, used only to corroborate",
     "partisan": "partisan outlet, used only to corroborate",
-    "aggregator": "aggregator or republisher, used only to corroborate",
+    "aggregator": "aggregator, mirror or republisher, used only to corroborate",
 }
 CLAIM_TYPE_WORDS = {
     "statistic": "number", "date": "date", "name_title": "name or title", "attribution": "quotation",
