@@ -58,6 +58,18 @@ def test_cards_escape_every_data_value():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
 
 
+@pytest.mark.parametrize("note", ["", float("nan"), None])
+def test_a_card_prints_its_sourcing_note_only_when_it_has_one(note):
+    sources = frame(source_id=["s1"], url=["https://example.org/a"], outlet=["O"], title=["T"], reliability=["think_tank"],
+                    date_published=[pd.Timestamp("2024-01-05")]).set_index("source_id")
+    evidence = frame(claim_id=["C01"], source_id=["s1"], excerpt=["x"])
+    base = {"claim_id": "C01", "number": 1, "verdict": "supported", "claim_type": "statistic", "quote": "q",
+            "conclusion": "c", "explanation": "e", "quote_fidelity": "", "conflict": ""}
+    shown = render.claim_card(pd.Series(base | {"sourcing_note": "Only a think tank's pages were found."}), evidence, sources)
+    assert '<p class="sourcing-note"><strong>How well sourced:</strong> Only a think tank&#39;s pages were found.</p>' in shown
+    assert 'class="sourcing-note"' not in render.claim_card(pd.Series(base | {"sourcing_note": note}), evidence, sources)
+
+
 def test_a_card_shows_its_corrections_dated_and_escaped():
     claim = pd.Series({"claim_id": "C01", "number": 1, "verdict": "inaccurate", "claim_type": "number",
                        "quote": "q", "conclusion": "c", "explanation": "e", "quote_fidelity": "", "conflict": ""})

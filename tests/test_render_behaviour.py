@@ -231,10 +231,3 @@ def test_text_shows_missing_values_as_a_dash_and_dates_as_iso():
                                          (None, ""), (float("nan"), ""), ("n/a", "n/a")])
 def test_numbers_get_thousands_separators_from_five_digits(value, shown):
     assert render.number(value) == shown
-
-
-@pytest.mark.parametrize("note", ["", float("nan"), None])
-def test_a_card_prints_its_sourcing_note_only_when_it_has_one(note):
-    shown = render.claim_card(claim(sourcing_note="Only a think tank's pages were found."), EVIDENCE, SOURCES)
-    assert '<p class="sourcing-note"><strong>How well sourced:</strong> Only a think tank&#39;s pages were found.</p>' in shown
-    assert 'class="sourcing-note"' not in render.claim_card(claim(sourcing_note=note), EVIDENCE, SOURCES)
