@@ -21,6 +21,8 @@ def fall_without_flag(rows):
     series, total, date = header.index("series_id"), header.index("total"), header.index("date")
     pentagon = sorted((r for r in rows[1:] if r[series] == "pentagon_cumulative"), key=lambda r: r[date])
     pentagon[-1][total] = "1"
+    for part in ("iraq", "syria", "other"):  # no split to check against the new total
+        pentagon[-1][header.index(part)] = ""
 
 
 CASES = [
