@@ -168,6 +168,14 @@ def test_a_figure_is_compared_with_every_point_of_its_period_not_only_the_neares
     assert row["period_high"] == 148000  # the flagged 192,000 is left out
 
 
+def test_a_figure_given_as_a_peak_is_compared_with_the_period_high_only():
+    figure = frame(claim_id=["C19"], label=["peak"], value=[130000], date=dates("2003-04-15"),
+                   period_start=dates("2003-01-01"), period_end=dates("2003-12-31"), compared_with=["period_high"])
+    row = context.compare_figures(LEVELS, figure, 10).set_index("series_id").loc["press"]
+    # The November point (130,000) would agree, but the peak of the year is 148,000: 12% off.
+    assert row["outcome"] == "lower" and row["series_value"] == 148000 and row["period_high"] == 148000
+
+
 def test_attack_rates_skip_intervals_shorter_than_the_minimum_between_different_sources():
     attacks = frame(series_id=["p"] * 4, date=dates("2023-11-06", "2023-11-08", "2023-11-09", "2023-11-14"),
                     total=pd.array([38, 41, 46, 55], dtype="Int64"), source_id=["a", "b", "c", "d"])
@@ -180,11 +188,3 @@ def test_a_short_interval_between_two_counts_of_the_same_source_is_kept():
     attacks = frame(series_id=["p"] * 3, date=dates("2023-11-06", "2023-11-08", "2023-11-14"),
                     total=pd.array([38, 41, 55], dtype="Int64"), source_id=["a", "a", "d"])
     assert list(context.attack_rates(attacks, "p", 7, min_days=7)["days"]) == [2]  # 11-14 is 6 days after 11-08
-
-
-def test_a_figure_given_as_a_peak_is_compared_with_the_period_high_only():
-    figure = frame(claim_id=["C19"], label=["peak"], value=[130000], date=dates("2003-04-15"),
-                   period_start=dates("2003-01-01"), period_end=dates("2003-12-31"), compared_with=["period_high"])
-    row = context.compare_figures(LEVELS, figure, 10).set_index("series_id").loc["press"]
-    # The November point (130,000) would agree, but the peak of the year is 148,000: 12% off.
-    assert row["outcome"] == "lower" and row["series_value"] == 148000 and row["period_high"] == 148000
