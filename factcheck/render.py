@@ -47,6 +47,7 @@ CLAIM_TYPE_WORDS = {
     "opinion": "opinion", "forecast": "forecast", "caption": "photo caption",
 }
 CORRECTION_WORDS = {"correction": "Corrected", "update": "Updated", "clarification": "Clarified", "published": "Published"}
+CHANGE_NOUNS = {"correction": "correction", "update": "update", "clarification": "clarification"}
 FIDELITY_WORDS = {
     "exact": "the quoted words match the source word for word",
     "gist": "the quotation gives the gist of the source, not its exact words",
@@ -409,10 +410,25 @@ def publication_info(params, record, info):
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),
         "corrections": [{**c, "date_long": long_date(c["date"])} for c in record["corrections"]],
+        "changes_since_publication": changes_since_publication(record["corrections"]),
         "dark_colours": DARK_COLOURS,
     })
     out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}
     return out
+
+
+def changes_since_publication(corrections):
+    """The corrections log counted by kind, in words ("2 corrections and 3 updates"): computed from the log, so the
+    trust box never calls an update a correction nor goes stale when an entry is added."""
+    counts = {}
+    for entry in corrections:
+        if entry["kind"] in CHANGE_NOUNS:
+            counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+    parts = [f"{n} {CHANGE_NOUNS[kind]}{'s' if n != 1 else ''}" for kind, n in
+             sorted(counts.items(), key=lambda item: list(CHANGE_NOUNS).index(item[0]))]
+    if not parts:
+        return "no corrections"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def report_address(site_url):

@@ -231,3 +231,13 @@ def test_text_shows_missing_values_as_a_dash_and_dates_as_iso():
                                          (None, ""), (float("nan"), ""), ("n/a", "n/a")])
 def test_numbers_get_thousands_separators_from_five_digits(value, shown):
     assert render.number(value) == shown
+
+
+@pytest.mark.parametrize("kinds, words", [
+    (["published"], "no corrections"),
+    (["published", "update"], "1 update"),
+    (["published", "update", "correction", "update", "correction", "update"], "2 corrections and 3 updates"),
+    (["clarification", "update", "correction"], "1 correction, 1 update and 1 clarification"),
+])
+def test_the_changes_since_publication_are_counted_by_kind_from_the_log(kinds, words):
+    assert render.changes_since_publication([{"kind": kind} for kind in kinds]) == words
