@@ -201,29 +201,98 @@ def updates_dated_from_their_source(tables):
     return errors
 
 
-def notes_name_only_registered_sources(tables):
-    """A source id written in any free text (a note, a description, a change) is a row of data/sources.csv: the
-    report links it to the source list, and a reader must find the page there."""
-    if "sources" not in tables:
-        return []
-    known = set(tables["sources"]["source_id"])
-    errors = []
-    checked_elsewhere = {"claims": CLAIM_TEXT, "claim_updates": ("text",)}  # by citations_in_claim_text
+# The free text the report renders with `render.plain`, where a note may name another row: a source by its id
+# (shown as a numbered link to that evidence item, or as the outlet's name) or a claim by its id (shown as "claim 18",
+# its number in reading order). Everywhere else text is printed as written, so no internal id may appear in it.
+REFERENCE_TEXT = {"claims": ("explanation", "conflict"), "claim_updates": ("text",), "attacks": ("note",),
+                  "troop_levels": ("note",), "article": ("date_reasoning",)}
+# The tables whose rows a reference can name, because the report has words for them.
+REFERABLE = ("sources", "claims")
+ID_SHAPE = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def internal_ids(tables):
+    """Each table's own ids: {table: set of ids}. An id column is a column named *_id whose values are all letters
+    then digits; it belongs to the table holding the most distinct values of it (claims, not claim_summaries)."""
+    owners = {}
     for name, frame in tables.items():
-        if name == "sources" or not hasattr(frame, "columns"):
+        if not hasattr(frame, "columns"):
             continue
-        skipped = ("source_id", "url", "excerpt", *checked_elsewhere.get(name, ()))
-        for field in [f for f in frame.columns if f not in skipped and str(frame[f].dtype) in ("object", "str")]:
+        for column in frame.columns:
+            values = set(frame[column].dropna().astype(str)) if column.endswith("_id") else set()
+            if values and all(ID_SHAPE.match(v) for v in values) and len(values) > len(owners.get(column, ("", set()))[1]):
+                owners[column] = (name, values)
+    return dict(owners.values())
+
+
+def id_patterns(tables):
+    """Each table's internal ids as a pattern, derived from its ids, not from a list kept by hand: {table: regex}. The
+    pattern takes every prefix and digit count in use ('a001', 'tr026' and 'C16' give a|tr with 3 digits, C with 2),
+    so it also catches the id of a row since dropped, such as 'X032'."""
+    patterns = {}
+    for name, values in internal_ids(tables).items():
+        shapes = {}
+        for value in values:
+            prefix, digits = ID_SHAPE.match(value).groups()
+            shapes.setdefault(len(digits), set()).add(prefix)
+        alternatives = [rf"(?:{'|'.join(sorted(prefixes))})\d{{{n}}}" for n, prefixes in sorted(shapes.items())]
+        patterns[name] = re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
+    return patterns
+
+
+def _ids_in(text, patterns):
+    """(table, id) for every internal id a text names, in the order it names them."""
+    found = sorted((match.start(), name, match.group(0)) for name, pattern in patterns.items()
+                   for match in pattern.finditer(_text(text)))
+    return list(dict.fromkeys((name, token) for _, name, token in found))
+
+
+def _free_text(frame):
+    """The columns of a frame that hold text: strings other than ids and addresses."""
+    return [f for f in frame.columns if str(frame[f].dtype) in ("object", "str") and not f.endswith("_id") and f != "url"]
+
+
+def references_resolve(tables):
+    """Every row a text names by its id exists: a note naming a dropped or mistyped row fails here instead of going
+    stale on the page. In the text the report renders with references (REFERENCE_TEXT) the row must also be one the
+    report has words for, a source or a claim, not an expulsion call or an event."""
+    known, patterns = internal_ids(tables), id_patterns(tables)
+    errors = []
+    for name, frame in tables.items():
+        if not hasattr(frame, "columns"):
+            continue
+        for field in _free_text(frame):
             for number, value in enumerate(frame[field], start=2):
-                for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(value))):
-                    if source_id not in known:
+                for table, token in _ids_in(value, patterns):
+                    if token not in known[table]:
                         errors.append(DataError(_path(name), number, field,
-                                                f"names {source_id!r}, which is not in data/sources.csv: add that source "
-                                                f"or take the id out of the text"))
+                                                f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
+                                                "name a row that exists, or take the reference out"))
+                    elif table not in REFERABLE and field in REFERENCE_TEXT.get(name, ()):
+                        errors.append(DataError(_path(name), number, field,
+                                                f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
+                                                "cannot show a reader: describe that row in words"))
     return errors
 
 
-CHECKS = (citations_in_claim_text, notes_name_only_registered_sources, components_add_up, strong_sourcing, conditional_forecasts,
+def no_internal_ids_in_reader_text(tables):
+    """No internal id in the free text a reader sees as written: outside the text rendered with references (see
+    REFERENCE_TEXT), an id such as 'a001', 'C16' or 'X032' would reach the page and the PDF unchanged."""
+    patterns = id_patterns(tables)
+    errors = []
+    for name, frame in tables.items():
+        if not hasattr(frame, "columns"):
+            continue
+        for field in [f for f in _free_text(frame) if f not in REFERENCE_TEXT.get(name, ())]:
+            for number, value in enumerate(frame[field], start=2):
+                for table, token in _ids_in(value, patterns):
+                    errors.append(DataError(_path(name), number, field,
+                                            f"shows the internal id {token!r} ({_path(table)}) to the reader: this field is "
+                                            "printed as written, so name the outlet or the claim in words"))
+    return errors
+
+
+CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, components_add_up, strong_sourcing, conditional_forecasts,
           publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
 
 

@@ -221,8 +221,10 @@ def prose(template, **values):
 
 
 def plain(value, sources=None, numbers=None, evidence_ids=None):
-    """Free text from the data with internal ids turned into words a reader can follow: a source id becomes a
-    numbered link to that evidence item (or to the source list), a claim id becomes "claim 6"."""
+    """Free text from the data with its references (a source or a claim named by its id, in the fields
+    `consistency.REFERENCE_TEXT` lists) turned into words a reader can follow: a source id becomes a numbered link to
+    that evidence item, else a link to the source list named by its outlet; a claim id becomes "claim 6", its number
+    in reading order (`numbers`). Validation has checked that every reference names a row that exists."""
     if is_missing(value):
         return HTML("–")
     out, last = [], 0
@@ -233,12 +235,11 @@ def plain(value, sources=None, numbers=None, evidence_ids=None):
         out.append(Markup.escape(text_value[last:match.start()]))
         last = match.end()
         ids = SOURCE_ID.findall(token)
-        if ids and sources is not None and all(i in sources.index for i in ids):
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
-        elif CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
+        outlets = {} if sources is None else {i: sources.loc[i, "outlet"] for i in ids if i in sources.index}
+        if CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
             out.append(_macro("claim_ref", token.strip(), numbers[token.strip()]))
         elif ids:
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
+            out.append(_macro("source_refs", ids, evidence_ids or {}, outlets))
         else:
             out.append(Markup.escape(token))
     out.append(Markup.escape(text_value[last:]))
@@ -331,24 +332,28 @@ def _with_sources(evidence, sources):
     return rows
 
 
-def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=()):
+def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=(), numbers=None):
     """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
-    explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim."""
-    explanation = plain(claim["explanation"], sources, None, _anchors(claim, evidence, "ev"))
+    explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim;
+    `numbers` gives each claim's number by id, for the claims its text names."""
+    explanation = plain(claim["explanation"], sources, numbers, _anchors(claim, evidence, "ev"))
     conflict = claim.get("conflict")
     return _render("card.html.j2", claim=claim, evidence=_with_sources(evidence, sources),
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
                    corrections=list(corrections),
-                   conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
+                   conflict=plain(conflict, sources, numbers) if isinstance(conflict, str) and conflict else None)
 
 
 def evidence_appendix(register, evidence, sources, searches):
     """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
     items = []
+    numbers = dict(zip(register["claim_id"], register["number"]))
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
+        conflict = claim.get("conflict")
         items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, None, _anchors(claim, rows, "apx"))})
+                      "explanation": plain(claim["explanation"], sources, numbers, _anchors(claim, rows, "apx")),
+                      "conflict": plain(conflict, sources, numbers) if isinstance(conflict, str) and conflict else None})
     return _render("evidence_appendix.html.j2", claims=items)
 
 

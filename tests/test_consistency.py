@@ -28,18 +28,40 @@ SOURCES = frame(source_id=["s001", "s002", "agg001"], reliability=["wire", "majo
 
 # --- source ids in a claim's text are among its evidence rows -------------------------------------------------
 
-def test_a_note_naming_a_source_id_that_is_not_registered_is_reported_and_registered_ones_and_quotes_pass():
-    attacks = frame(date=dates("2024-01-05", "2024-01-06"), source_id=["s001", "s002"],
-                    excerpt=["a quote that happens to contain zz999", ""],
-                    note=["Same count in The National (at011); also s002.", "Also reported by s001."])
-    tables = {"attacks": attacks, "sources": SOURCES, "claims": claims(conclusion=["As b009 says."])}
-    (error,) = consistency.notes_name_only_registered_sources(tables)
-    assert error == DataError("data/attacks.csv", 2, "note", error.problem) and "'at011'" in error.problem
-    assert consistency.notes_name_only_registered_sources({"attacks": attacks}) == []
-    later = {"sources": SOURCES, "attacks": attacks.assign(url=["https://example.org/ab123", ""]),
-             "claim_updates": frame(claim_id=["C01"], source_id=["s001"], text=["As b009 says."])}
-    assert [e.field for e in consistency.notes_name_only_registered_sources(later)] == ["note"]
+ID_TABLES = {"sources": SOURCES, "claims": claims(claim_id=["C01", "C02"], verdict=["supported"] * 2, conclusion=["c"] * 2,
+                                                  explanation=["e"] * 2, conflict=[""] * 2, sourcing_note=[""] * 2),
+             "claim_summaries": frame(claim_id=["C01"], summary=["s"]),
+             "expulsion_calls": frame(call_id=["X001", "X010"], description=["d", "d"], source_id=["s001", "s002"])}
 
+
+def test_id_patterns_are_derived_from_each_tables_ids_and_catch_ids_of_dropped_rows():
+    patterns = consistency.id_patterns(ID_TABLES)
+    assert set(patterns) == {"sources", "claims", "expulsion_calls"}  # claim ids belong to claims, not claim_summaries
+    assert patterns["sources"].findall("s009, agg123 and zz999; s0011") == ["s009", "agg123"]
+    assert patterns["claims"].findall("C16 and C130") == ["C16"] and patterns["expulsion_calls"].findall("X032") == ["X032"]
+
+
+def test_a_reference_to_a_dropped_or_unknown_row_fails_naming_file_row_and_field():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["Also s002 and C02.", "Same as s003 (C09)."]),
+              "sources": SOURCES.assign(date_basis=["", "per s009", ""])}
+    problems = {(e.path, e.row, e.field, e.problem.split(",")[0]) for e in consistency.references_resolve(tables)}
+    assert problems == {("data/attacks.csv", 3, "note", "names 's003'"), ("data/attacks.csv", 3, "note", "names 'C09'"),
+                        ("data/sources.csv", 3, "date_basis", "names 's009'")}
+
+
+def test_a_note_rendered_with_references_cannot_name_a_row_the_reader_has_no_words_for():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["As in X010, which was dropped: X032."])}
+    problems = [e.problem for e in consistency.references_resolve(tables)]
+    assert len(problems) == 2 and "'X010', a row of data/expulsion_calls.csv, by its internal id" in problems[0]
+    assert "'X032', which is not a row of data/expulsion_calls.csv" in problems[1]
+
+
+def test_an_id_in_text_printed_as_written_is_reported_and_references_in_rendered_text_are_not():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["Also s002 and C02."], stated_by=["per s002"]),
+              "claim_searches": frame(claim_id=["C01"], queries=["x | y (found s001)"])}
+    problems = sorted((e.path, e.row, e.field, e.problem.split(" (")[0]) for e in consistency.no_internal_ids_in_reader_text(tables))
+    assert problems == [("data/attacks.csv", 2, "stated_by", "shows the internal id 's002'"),
+                        ("data/claim_searches.csv", 2, "queries", "shows the internal id 's001'")]
 
 
 def test_a_source_named_in_the_explanation_but_not_in_the_evidence_is_reported_with_its_row():
