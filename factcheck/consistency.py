@@ -201,13 +201,14 @@ def updates_dated_from_their_source(tables):
     return errors
 
 
-# The free text the report renders with `render.plain`, where a note may name another row: a source by its id
-# (shown as a numbered link to that evidence item, or as the outlet's name) or a claim by its id (shown as "claim 18",
-# its number in reading order). Everywhere else text is printed as written, so no internal id may appear in it.
-REFERENCE_TEXT = {"claims": ("explanation", "conflict"), "claim_updates": ("text",), "attacks": ("note",),
-                  "troop_levels": ("note",), "article": ("date_reasoning",)}
-# The tables whose rows a reference can name, because the report has words for them.
-REFERABLE = ("sources", "claims")
+# The free text the report renders with `render.plain`, where a note may name another row by its id, and the tables
+# whose rows each field may name: a source (shown as a numbered link to that evidence item, or as the outlet's name)
+# and, where the report knows the claims' numbers, a claim (shown as "claim 18", its number in reading order).
+# Everywhere else text is printed as written, so no internal id may appear in it.
+WITH_CLAIMS = ("sources", "claims")
+REFERENCE_TEXT = {"claims": {"explanation": WITH_CLAIMS, "conflict": WITH_CLAIMS}, "claim_updates": {"text": WITH_CLAIMS},
+                  "attacks": {"note": ("sources",)}, "troop_levels": {"note": ("sources",)},
+                  "article": {"date_reasoning": ("sources",)}}
 ID_SHAPE = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 
@@ -255,7 +256,8 @@ def _free_text(frame):
 def references_resolve(tables):
     """Every row a text names by its id exists: a note naming a dropped or mistyped row fails here instead of going
     stale on the page. In the text the report renders with references (REFERENCE_TEXT) the row must also be one the
-    report has words for, a source or a claim, not an expulsion call or an event."""
+    report has words for there: a source, or a claim where the claims' numbers are known; never an expulsion call or
+    an event."""
     known, patterns = internal_ids(tables), id_patterns(tables)
     errors = []
     for name, frame in tables.items():
@@ -268,10 +270,10 @@ def references_resolve(tables):
                         errors.append(DataError(_path(name), number, field,
                                                 f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
                                                 "name a row that exists, or take the reference out"))
-                    elif table not in REFERABLE and field in REFERENCE_TEXT.get(name, ()):
+                    elif field in REFERENCE_TEXT.get(name, {}) and table not in REFERENCE_TEXT[name][field]:
                         errors.append(DataError(_path(name), number, field,
                                                 f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
-                                                "cannot show a reader: describe that row in words"))
+                                                "cannot show a reader here: describe that row in words"))
     return errors
 
 
@@ -283,7 +285,7 @@ def no_internal_ids_in_reader_text(tables):
     for name, frame in tables.items():
         if not hasattr(frame, "columns"):
             continue
-        for field in [f for f in _free_text(frame) if f not in REFERENCE_TEXT.get(name, ())]:
+        for field in [f for f in _free_text(frame) if f not in REFERENCE_TEXT.get(name, {})]:
             for number, value in enumerate(frame[field], start=2):
                 for table, token in _ids_in(value, patterns):
                     errors.append(DataError(_path(name), number, field,

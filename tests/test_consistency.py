@@ -42,18 +42,21 @@ def test_id_patterns_are_derived_from_each_tables_ids_and_catch_ids_of_dropped_r
 
 
 def test_a_reference_to_a_dropped_or_unknown_row_fails_naming_file_row_and_field():
-    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["Also s002 and C02.", "Same as s003 (C09)."]),
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["Also s002.", "Same as s003."]),
+              "claim_updates": frame(claim_id=["C01", "C01"], source_id=["s001", "s001"], text=["Also C02.", "Same as C09."]),
               "sources": SOURCES.assign(date_basis=["", "per s009", ""])}
     problems = {(e.path, e.row, e.field, e.problem.split(",")[0]) for e in consistency.references_resolve(tables)}
-    assert problems == {("data/attacks.csv", 3, "note", "names 's003'"), ("data/attacks.csv", 3, "note", "names 'C09'"),
+    assert problems == {("data/attacks.csv", 3, "note", "names 's003'"), ("data/claim_updates.csv", 3, "text", "names 'C09'"),
                         ("data/sources.csv", 3, "date_basis", "names 's009'")}
 
 
 def test_a_note_rendered_with_references_cannot_name_a_row_the_reader_has_no_words_for():
-    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["As in X010, which was dropped: X032."])}
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["As in X010 and C01, which was dropped: X032."]),
+              "claim_updates": frame(claim_id=["C01"], source_id=["s001"], text=["Unlike C02 (s001)."])}
     problems = [e.problem for e in consistency.references_resolve(tables)]
-    assert len(problems) == 2 and "'X010', a row of data/expulsion_calls.csv, by its internal id" in problems[0]
-    assert "'X032', which is not a row of data/expulsion_calls.csv" in problems[1]
+    assert len(problems) == 3 and "'X010', a row of data/expulsion_calls.csv, by its internal id" in problems[0]
+    assert "'C01', a row of data/claims.csv, by its internal id" in problems[1]  # a count's note knows no claim numbers
+    assert "'X032', which is not a row of data/expulsion_calls.csv" in problems[2]
 
 
 def test_an_id_in_text_printed_as_written_is_reported_and_references_in_rendered_text_are_not():
