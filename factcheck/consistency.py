@@ -187,7 +187,8 @@ def publication_verdict_uses_early_evidence(tables):
 
 
 def updates_dated_from_their_source(tables):
-    """A claim update is shown no earlier than its source could first have been known."""
+    """A claim update is dated by its source: the date is the one its source could first have been known, neither
+    earlier (shown before it existed) nor later (a typed date gone stale)."""
     updates, sources = tables.get("claim_updates"), tables.get("sources")
     if updates is None or sources is None:
         return []
@@ -195,9 +196,10 @@ def updates_dated_from_their_source(tables):
     errors = []
     for number, row in _rows(updates):
         first = known.get(row["source_id"])
-        if first is not None and not pd.isna(first) and row["date"] < first:
+        if first is not None and not pd.isna(first) and row["date"] != first:
             errors.append(DataError(_path("claim_updates"), number, "date",
-                                    f"{row['date'].date()} is before {row['source_id']!r} could first have been known ({first.date()})"))
+                                    f"{row['date'].date()} is {'before' if row['date'] < first else 'after'} the date "
+                                    f"{row['source_id']!r} could first have been known ({first.date()}): set it to that date"))
     return errors
 
 

@@ -161,12 +161,13 @@ def test_early_evidence_check_needs_all_four_tables(missing):
 
 # --- updates dated from their source -----------------------------------------------------------------------------------
 
-def test_an_update_dated_before_its_source_could_be_known_is_reported():
-    updates = frame(claim_id=["C01", "C01", "C02", "C03"], source_id=["s002", "s002", "u001", "zz999"],
-                    date=dates("2024-02-07", "2024-02-06", "2020-01-01", "2020-01-01"), text=["a", "b", "c", "d"])
+def test_an_update_not_dated_when_its_source_could_be_known_is_reported():
+    updates = frame(claim_id=["C01", "C01", "C02", "C03", "C01"], source_id=["s002", "s002", "u001", "zz999", "s002"],
+                    date=dates("2024-02-07", "2024-02-06", "2020-01-01", "2020-01-01", "2024-11-24"), text=list("abcde"))
     tables = {"claim_updates": updates, "sources": SOURCES}
-    (error,) = consistency.updates_dated_from_their_source(tables)
-    assert where([error]) == [("data/claim_updates.csv", 3, "date")]
-    assert error.problem == "2024-02-06 is before 's002' could first have been known (2024-02-07)"
+    early, late = consistency.updates_dated_from_their_source(tables)
+    assert where([early, late]) == [("data/claim_updates.csv", 3, "date"), ("data/claim_updates.csv", 6, "date")]
+    assert early.problem == "2024-02-06 is before the date 's002' could first have been known (2024-02-07): set it to that date"
+    assert late.problem.startswith("2024-11-24 is after the date 's002'")
     assert consistency.updates_dated_from_their_source({"claim_updates": updates}) == []
     assert consistency.updates_dated_from_their_source({"sources": SOURCES}) == []
