@@ -186,6 +186,31 @@ def publication_verdict_uses_early_evidence(tables):
     return errors
 
 
+def changed_on_is_when_the_later_evidence_came(tables):
+    """A claim whose verdict changed after publication records, in `changed_on`, the date its first later evidence
+    could be known: the earliest date, after the article's, on which one of its sources could first be known."""
+    claims, evidence, sources, article = (tables.get(n) for n in ("claims", "claim_sources", "sources", "article"))
+    if claims is None or evidence is None or sources is None or article is None or "changed_on" not in claims:
+        return []
+    published = article.iloc[0]["date_published"]
+    first_known = pd.to_datetime(evidence["source_id"].map(known_dates(sources)))
+    later = evidence.assign(known=first_known)[first_known > published].groupby("claim_id")["known"].min()
+    errors = []
+    for number, row in _rows(claims):
+        if not _text(row.get("verdict_at_publication")):
+            continue
+        expected = later.get(row["claim_id"])
+        if expected is None:
+            errors.append(DataError(_path("claims"), number, "verdict_at_publication",
+                                    f"claim {row['claim_id']} has no evidence known after {published.date()}, so nothing "
+                                    "changed its verdict: empty verdict_at_publication, or cite the later evidence"))
+        elif pd.isna(row["changed_on"]) or row["changed_on"] != expected:
+            errors.append(DataError(_path("claims"), number, "changed_on",
+                                    f"is {'empty' if pd.isna(row['changed_on']) else row['changed_on'].date()}, but the first "
+                                    f"later evidence for claim {row['claim_id']} could be known on {expected.date()}: set it to that date"))
+    return errors
+
+
 def updates_dated_from_their_source(tables):
     """A claim update is dated by its source: the date is the one its source could first have been known, neither
     earlier (shown before it existed) nor later (a typed date gone stale)."""
@@ -297,7 +322,8 @@ def no_internal_ids_in_reader_text(tables):
 
 
 CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, components_add_up, strong_sourcing, conditional_forecasts,
-          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
+          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came,
+          updates_dated_from_their_source)
 
 
 def consistency_errors(tables):

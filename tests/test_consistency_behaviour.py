@@ -171,3 +171,20 @@ def test_an_update_not_dated_when_its_source_could_be_known_is_reported():
     assert late.problem.startswith("2024-11-24 is after the date 's002'")
     assert consistency.updates_dated_from_their_source({"claim_updates": updates}) == []
     assert consistency.updates_dated_from_their_source({"sources": SOURCES}) == []
+
+
+# --- the date a verdict changed is the date of its first later evidence ---------------------------------------------
+
+def test_changed_on_is_the_first_date_a_later_source_could_be_known():
+    claims = frame(claim_id=["C01", "C02", "C03", "C04"], verdict_at_publication=["unverifiable", "unverifiable", "", "unverifiable"],
+                   changed_on=dates("2024-02-07", "2024-03-01", None, None))
+    # agg001 appeared on the publication day itself, so it changed nothing; s003 came after s002
+    sources = pd.concat([SOURCES, frame(source_id=["s003"], reliability=["wire"], date_published=dates("2024-05-01"))])
+    evidence = frame(claim_id=["C01", "C01", "C01", "C01", "C02", "C03", "C04"],
+                     source_id=["s001", "agg001", "s003", "s002", "s002", "s002", "s001"])
+    tables = {"claims": claims, "claim_sources": evidence, "sources": sources, "article": ARTICLE}
+    errors = consistency.changed_on_is_when_the_later_evidence_came(tables)
+    assert where(errors) == [("data/claims.csv", 3, "changed_on"), ("data/claims.csv", 5, "verdict_at_publication")]
+    assert errors[0].problem == ("is 2024-03-01, but the first later evidence for claim C02 could be known on 2024-02-07: "
+                                 "set it to that date")
+    assert consistency.changed_on_is_when_the_later_evidence_came({"claims": claims}) == []
