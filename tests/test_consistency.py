@@ -205,3 +205,15 @@ def test_a_short_interval_between_two_counts_of_the_same_source_is_kept():
     attacks = frame(series_id=["p"] * 3, date=dates("2023-11-06", "2023-11-08", "2023-11-14"),
                     total=pd.array([38, 41, 55], dtype="Int64"), source_id=["a", "a", "d"])
     assert list(context.attack_rates(attacks, "p", 7, min_days=7)["days"]) == [2]  # 11-14 is 6 days after 11-08
+
+
+def test_the_schema_tells_data_authors_exactly_which_fields_may_name_rows_by_id():
+    import json
+
+    from factcheck import config
+
+    descriptor = json.loads(config.DATAPACKAGE.read_text(encoding="utf-8"))
+    described = {(r["name"], f["name"]): "claim" in f["description"].split("by its id")[0]
+                 for r in descriptor["resources"] for f in r["schema"]["fields"] if "by its id" in f.get("description", "")}
+    assert described == {(name, field): "claims" in tables
+                         for name, fields in consistency.REFERENCE_TEXT.items() for field, tables in fields.items()}
