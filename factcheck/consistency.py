@@ -304,6 +304,25 @@ def references_resolve(tables):
     return errors
 
 
+TYPED_CLAIM_NUMBER = re.compile(r"\b(?:[Cc]laims?|[Cc]ards?) \d{1,3}\b")
+
+
+def claim_numbers_are_never_typed(tables):
+    """No free text types a claim's number ("claim 18", "card 17"): the numbers follow the claims' order in the
+    article and shift when a claim is added, so a note names a claim by its id where the report renders references."""
+    errors = []
+    for name, frame in tables.items():
+        if not hasattr(frame, "columns"):
+            continue
+        for field in _free_text(frame):
+            for number, value in enumerate(frame[field], start=2):
+                for typed in dict.fromkeys(TYPED_CLAIM_NUMBER.findall(_text(value))):
+                    errors.append(DataError(_path(name), number, field,
+                                            f"types {typed!r}, a number that shifts when a claim is added: name the claim by "
+                                            "its id (e.g. 'C16') in a field that renders references, or describe it"))
+    return errors
+
+
 def no_internal_ids_in_reader_text(tables):
     """No internal id in the free text a reader sees as written: outside the text rendered with references (see
     REFERENCE_TEXT), an id such as 'a001', 'C16' or 'X032' would reach the page and the PDF unchanged."""
@@ -321,7 +340,7 @@ def no_internal_ids_in_reader_text(tables):
     return errors
 
 
-CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, components_add_up, strong_sourcing, conditional_forecasts,
+CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, claim_numbers_are_never_typed, components_add_up, strong_sourcing, conditional_forecasts,
           publication_text_is_of_its_time, publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came,
           updates_dated_from_their_source)
 

@@ -207,6 +207,14 @@ def test_a_short_interval_between_two_counts_of_the_same_source_is_kept():
     assert list(context.attack_rates(attacks, "p", 7, min_days=7)["days"]) == [2]  # 11-14 is 6 days after 11-08
 
 
+def test_a_typed_claim_number_is_reported_wherever_it_is_written():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["As card 17 and Claims 3 say.", "claim C16; 12 claims"]),
+              "corrections": frame(claim_id=[""], change=["claim 21 corrected"])}
+    problems = [(e.path, e.row, e.field, e.problem.split(",")[0]) for e in consistency.claim_numbers_are_never_typed(tables)]
+    assert problems == [("data/attacks.csv", 2, "note", "types 'card 17'"), ("data/attacks.csv", 2, "note", "types 'Claims 3'"),
+                        ("data/corrections.csv", 2, "change", "types 'claim 21'")]
+
+
 def test_the_schema_tells_data_authors_exactly_which_fields_may_name_rows_by_id():
     import json
 
