@@ -275,9 +275,19 @@ def _ids_in(text, patterns):
     return list(dict.fromkeys((name, token) for _, name, token in found))
 
 
-def _free_text(frame):
-    """The columns of a frame that hold text: strings other than ids and addresses."""
-    return [f for f in frame.columns if str(frame[f].dtype) in ("object", "str") and not f.endswith("_id") and f != "url"]
+def _text_cells(tables, printed_as_written=False):
+    """(table, row number, field, text) for every cell of free text: strings other than ids and addresses. With
+    `printed_as_written`, only the fields the report does not render with references."""
+    for name, frame in tables.items():
+        if not hasattr(frame, "columns"):
+            continue
+        for field in frame.columns:
+            if str(frame[field].dtype) not in ("object", "str") or field.endswith("_id") or field == "url":
+                continue
+            if printed_as_written and field in REFERENCE_TEXT.get(name, {}):
+                continue
+            for number, value in enumerate(frame[field], start=2):
+                yield name, number, field, _text(value)
 
 
 def references_resolve(tables):
@@ -287,20 +297,16 @@ def references_resolve(tables):
     an event."""
     known, patterns = internal_ids(tables), id_patterns(tables)
     errors = []
-    for name, frame in tables.items():
-        if not hasattr(frame, "columns"):
-            continue
-        for field in _free_text(frame):
-            for number, value in enumerate(frame[field], start=2):
-                for table, token in _ids_in(value, patterns):
-                    if token not in known[table]:
-                        errors.append(DataError(_path(name), number, field,
-                                                f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
-                                                "name a row that exists, or take the reference out"))
-                    elif field in REFERENCE_TEXT.get(name, {}) and table not in REFERENCE_TEXT[name][field]:
-                        errors.append(DataError(_path(name), number, field,
-                                                f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
-                                                "cannot show a reader here: describe that row in words"))
+    for name, number, field, value in _text_cells(tables):
+        for table, token in _ids_in(value, patterns):
+            if token not in known[table]:
+                errors.append(DataError(_path(name), number, field,
+                                        f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
+                                        "name a row that exists, or take the reference out"))
+            elif field in REFERENCE_TEXT.get(name, {}) and table not in REFERENCE_TEXT[name][field]:
+                errors.append(DataError(_path(name), number, field,
+                                        f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
+                                        "cannot show a reader here: describe that row in words"))
     return errors
 
 
@@ -310,39 +316,25 @@ TYPED_CLAIM_NUMBER = re.compile(r"\b(?:[Cc]laims?|[Cc]ards?) \d{1,3}\b")
 def claim_numbers_are_never_typed(tables):
     """No free text types a claim's number ("claim 18", "card 17"): the numbers follow the claims' order in the
     article and shift when a claim is added, so a note names a claim by its id where the report renders references."""
-    errors = []
-    for name, frame in tables.items():
-        if not hasattr(frame, "columns"):
-            continue
-        for field in _free_text(frame):
-            for number, value in enumerate(frame[field], start=2):
-                for typed in dict.fromkeys(TYPED_CLAIM_NUMBER.findall(_text(value))):
-                    errors.append(DataError(_path(name), number, field,
-                                            f"types {typed!r}, a number that shifts when a claim is added: name the claim by "
-                                            "its id (e.g. 'C16') in a field that renders references, or describe it"))
-    return errors
+    return [DataError(_path(name), number, field, f"types {typed!r}, a number that shifts when a claim is added: name the "
+                      "claim by its id (e.g. 'C16') in a field that renders references, or describe it")
+            for name, number, field, value in _text_cells(tables)
+            for typed in dict.fromkeys(TYPED_CLAIM_NUMBER.findall(value))]
 
 
 def no_internal_ids_in_reader_text(tables):
     """No internal id in the free text a reader sees as written: outside the text rendered with references (see
     REFERENCE_TEXT), an id such as 'a001', 'C16' or 'X032' would reach the page and the PDF unchanged."""
     patterns = id_patterns(tables)
-    errors = []
-    for name, frame in tables.items():
-        if not hasattr(frame, "columns"):
-            continue
-        for field in [f for f in _free_text(frame) if f not in REFERENCE_TEXT.get(name, {})]:
-            for number, value in enumerate(frame[field], start=2):
-                for table, token in _ids_in(value, patterns):
-                    errors.append(DataError(_path(name), number, field,
-                                            f"shows the internal id {token!r} ({_path(table)}) to the reader: this field is "
-                                            "printed as written, so name the outlet or the claim in words"))
-    return errors
+    return [DataError(_path(name), number, field, f"shows the internal id {token!r} ({_path(table)}) to the reader: this "
+                      "field is printed as written, so name the outlet or the claim in words")
+            for name, number, field, value in _text_cells(tables, printed_as_written=True)
+            for table, token in _ids_in(value, patterns)]
 
 
-CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, claim_numbers_are_never_typed, components_add_up, strong_sourcing, conditional_forecasts,
-          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came,
-          updates_dated_from_their_source)
+CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, claim_numbers_are_never_typed,
+          components_add_up, strong_sourcing, conditional_forecasts, publication_text_is_of_its_time,
+          publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came, updates_dated_from_their_source)
 
 
 def consistency_errors(tables):
