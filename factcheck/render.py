@@ -336,12 +336,13 @@ def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_le
     """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
     explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim;
     `numbers` gives each claim's number by id, for the claims its text names."""
-    explanation = plain(claim["explanation"], sources, numbers, _anchors(claim, evidence, "ev"))
+    anchors = _anchors(claim, evidence, "ev")
+    explanation = plain(claim["explanation"], sources, numbers, anchors)
     conflict = claim.get("conflict")
     return _render("card.html.j2", claim=claim, evidence=_with_sources(evidence, sources),
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
                    corrections=list(corrections),
-                   conflict=plain(conflict, sources, numbers) if isinstance(conflict, str) and conflict else None)
+                   conflict=plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None)
 
 
 def evidence_appendix(register, evidence, sources, searches):
@@ -350,10 +351,10 @@ def evidence_appendix(register, evidence, sources, searches):
     numbers = dict(zip(register["claim_id"], register["number"]))
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
-        conflict = claim.get("conflict")
+        conflict, anchors = claim.get("conflict"), _anchors(claim, rows, "apx")
         items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, numbers, _anchors(claim, rows, "apx")),
-                      "conflict": plain(conflict, sources, numbers) if isinstance(conflict, str) and conflict else None})
+                      "explanation": plain(claim["explanation"], sources, numbers, anchors),
+                      "conflict": plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None})
     return _render("evidence_appendix.html.j2", claims=items)
 
 

@@ -226,7 +226,7 @@ def test_a_card_shows_searches_outcome_and_conflict_when_given():
     assert "<strong>What we searched for:</strong> one; two</p>" in card
     assert "What happened since: partly borne out</strong>, as judged from 27 September 2024. half</p>" in card
     assert ('<p class="conflict"><strong>Sources disagree.</strong> AP'
-            '<a class="src-ref" href="#src-s002" aria-label="source ">[AP]</a> disagrees.</p>') in card
+            '<a class="src-ref" href="#ev-C01-1" aria-label="source ">[1]</a> disagrees.</p>') in card
 
 
 @pytest.mark.parametrize("conflict", ["", float("nan"), None])
