@@ -25,13 +25,15 @@ def updates_as_of(updates, as_of):
     return updates[updates["date"] <= pd.Timestamp(as_of)].sort_values(["claim_id", "date"]).reset_index(drop=True)
 
 
-def verdicts_as_of(claims, evidence, as_of, updates=None):
+def verdicts_as_of(claims, evidence, as_of, updates=None, sources=None):
     """Each claim's verdict, conclusion and explanation as they stood at `as_of`.
 
     - Before `changed_on` (the date of the later evidence that changed it), a claim with a `verdict_at_publication`
       shows that verdict and its `conclusion_at_publication`.
     - A claim rated on evidence that did not exist yet at `as_of` becomes unverifiable at that date.
-    - The explanation is the time-free text of `explanation`, followed by the dated `updates` known by `as_of`.
+    - The explanation is the time-free text of `explanation`, followed by the dated `updates` known by `as_of`, each
+      under "Since publication, <date>". An update whose source (in `sources`) gives no date of its own is shown as
+      "From a page that gives no date": the day we read a page is never shown as the day something became known.
     """
     as_of = pd.Timestamp(as_of)
     claims = claims.copy()
@@ -49,8 +51,11 @@ def verdicts_as_of(claims, evidence, as_of, updates=None):
     claims.loc[lacking, "explanation"] = "The evidence for the full verdict was published after the report's as-of date."
     known = updates_as_of(updates, as_of)
     if known is not None and not known.empty:
+        from .data import source_own_dates
+        undated = set() if sources is None else set(sources.loc[source_own_dates(sources).isna(), "source_id"])
         later = known.groupby("claim_id").apply(
-            lambda rows: " ".join(f"Since publication, {d.day} {d:%B %Y}: {t}" for d, t in zip(rows["date"], rows["text"])),
+            lambda rows: " ".join(f"{'From a page that gives no date' if s in undated else f'Since publication, {d.day} {d:%B %Y}'}: {t}"
+                                  for d, t, s in zip(rows["date"], rows["text"], rows["source_id"])),
             include_groups=False)
         extra = claims["claim_id"].map(later)
         has = extra.notna() & ~lacking
@@ -60,18 +65,19 @@ def verdicts_as_of(claims, evidence, as_of, updates=None):
 
 def changes_since_publication(claims, evidence, sources, published, as_of, updates=None):
     """The claims whose verdict at `as_of` differs from their verdict at publication, each with the evidence
-    that changed it: the evidence rows whose source became known after publication and by `as_of`."""
-    from .data import source_known_dates
+    that changed it: the evidence rows whose source became known after publication and by `as_of`. `first_known` is
+    the earliest date those sources give of their own; it is empty where none gives a date (never the day we read it)."""
+    from .data import source_known_dates, source_own_dates
     then = verdicts_as_of(claims, evidence[evidence["source_id"].isin(_known_by(sources, published))], published)
-    now = verdicts_as_of(claims, evidence[evidence["source_id"].isin(_known_by(sources, as_of))], as_of, updates)
+    now = verdicts_as_of(claims, evidence[evidence["source_id"].isin(_known_by(sources, as_of))], as_of, updates, sources)
     both = then[["claim_id", "verdict", "conclusion"]].merge(
         now[["claim_id", "verdict", "conclusion"]], on="claim_id", suffixes=("_then", "_now"))
     changed = both[both["verdict_then"] != both["verdict_now"]]
-    known = sources.assign(known=source_known_dates(sources))[["source_id", "known", "outlet", "title"]]
+    known = sources.assign(known=source_known_dates(sources), own=source_own_dates(sources))[["source_id", "known", "own"]]
     later = evidence.merge(known, on="source_id")
     later = later[(later["known"] > pd.Timestamp(published)) & (later["known"] <= pd.Timestamp(as_of))]
     changed_by = later.sort_values("known").groupby("claim_id").agg(
-        changed_by=("source_id", lambda ids: ", ".join(dict.fromkeys(ids))), first_known=("known", "min"))
+        changed_by=("source_id", lambda ids: ", ".join(dict.fromkeys(ids))), first_known=("own", "min"))
     return changed.merge(changed_by, left_on="claim_id", right_index=True, how="left").reset_index(drop=True)
 
 

@@ -33,7 +33,8 @@ NOTEBOOK_INPUTS = {
     "40_expulsion_calls": ["article", "expulsion_calls", "claims", "sources"],
     "50_events_forecasts": ["article", "events", "claims", "claim_summaries", "forecast_outcomes", "sources"],
     "60_since_publication": ["article", "claims", "claim_sources", "claim_updates", "forecast_outcomes", "sources"],
-    "90_methodology": ["article", "claims", "claim_sources", "claim_searches", "claim_updates", "expulsion_search_log", "sources"],
+    "90_methodology": ["article", "claims", "claim_sources", "claim_searches", "claim_updates", "expulsion_calls", "expulsion_search_log",
+                       "sources"],
 }
 
 # The column that dates each row: rows dated after `as_of` are left out of the report.

@@ -186,8 +186,34 @@ def publication_verdict_uses_early_evidence(tables):
     return errors
 
 
+def changed_on_is_when_the_later_evidence_came(tables):
+    """A claim whose verdict changed after publication records, in `changed_on`, the date its first later evidence
+    could be known: the earliest date, after the article's, on which one of its sources could first be known."""
+    claims, evidence, sources, article = (tables.get(n) for n in ("claims", "claim_sources", "sources", "article"))
+    if claims is None or evidence is None or sources is None or article is None or "changed_on" not in claims:
+        return []
+    published = article.iloc[0]["date_published"]
+    first_known = pd.to_datetime(evidence["source_id"].map(known_dates(sources)))
+    later = evidence.assign(known=first_known)[first_known > published].groupby("claim_id")["known"].min()
+    errors = []
+    for number, row in _rows(claims):
+        if not _text(row.get("verdict_at_publication")):
+            continue
+        expected = later.get(row["claim_id"])
+        if expected is None:
+            errors.append(DataError(_path("claims"), number, "verdict_at_publication",
+                                    f"claim {row['claim_id']} has no evidence known after {published.date()}, so nothing "
+                                    "changed its verdict: empty verdict_at_publication, or cite the later evidence"))
+        elif pd.isna(row["changed_on"]) or row["changed_on"] != expected:
+            errors.append(DataError(_path("claims"), number, "changed_on",
+                                    f"is {'empty' if pd.isna(row['changed_on']) else row['changed_on'].date()}, but the first "
+                                    f"later evidence for claim {row['claim_id']} could be known on {expected.date()}: set it to that date"))
+    return errors
+
+
 def updates_dated_from_their_source(tables):
-    """A claim update is shown no earlier than its source could first have been known."""
+    """A claim update is dated by its source: the date is the one its source could first have been known, neither
+    earlier (shown before it existed) nor later (a typed date gone stale)."""
     updates, sources = tables.get("claim_updates"), tables.get("sources")
     if updates is None or sources is None:
         return []
@@ -195,36 +221,120 @@ def updates_dated_from_their_source(tables):
     errors = []
     for number, row in _rows(updates):
         first = known.get(row["source_id"])
-        if first is not None and not pd.isna(first) and row["date"] < first:
+        if first is not None and not pd.isna(first) and row["date"] != first:
             errors.append(DataError(_path("claim_updates"), number, "date",
-                                    f"{row['date'].date()} is before {row['source_id']!r} could first have been known ({first.date()})"))
+                                    f"{row['date'].date()} is {'before' if row['date'] < first else 'after'} the date "
+                                    f"{row['source_id']!r} could first have been known ({first.date()}): set it to that date"))
     return errors
 
 
-def notes_name_only_registered_sources(tables):
-    """A source id written in any free text (a note, a description, a change) is a row of data/sources.csv: the
-    report links it to the source list, and a reader must find the page there."""
-    if "sources" not in tables:
-        return []
-    known = set(tables["sources"]["source_id"])
-    errors = []
-    checked_elsewhere = {"claims": CLAIM_TEXT, "claim_updates": ("text",)}  # by citations_in_claim_text
+# The free text the report renders with `render.plain`, where a note may name another row by its id, and the tables
+# whose rows each field may name: a source (shown as a numbered link to that evidence item, or as the outlet's name)
+# and, where the report knows the claims' numbers, a claim (shown as "claim 18", its number in reading order).
+# Everywhere else text is printed as written, so no internal id may appear in it.
+WITH_CLAIMS = ("sources", "claims")
+REFERENCE_TEXT = {"claims": {"explanation": WITH_CLAIMS, "conflict": WITH_CLAIMS}, "claim_updates": {"text": WITH_CLAIMS},
+                  "attacks": {"note": ("sources",)}, "troop_levels": {"note": ("sources",)},
+                  "article": {"date_reasoning": ("sources",)}}
+ID_SHAPE = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def internal_ids(tables):
+    """Each table's own ids: {table: set of ids}. An id column is a column named *_id whose values are all letters
+    then digits; it belongs to the table holding the most distinct values of it (claims, not claim_summaries)."""
+    owners = {}
     for name, frame in tables.items():
-        if name == "sources" or not hasattr(frame, "columns"):
+        if not hasattr(frame, "columns"):
             continue
-        skipped = ("source_id", "url", "excerpt", *checked_elsewhere.get(name, ()))
-        for field in [f for f in frame.columns if f not in skipped and str(frame[f].dtype) in ("object", "str")]:
+        for column in frame.columns:
+            values = set(frame[column].dropna().astype(str)) if column.endswith("_id") else set()
+            if values and all(ID_SHAPE.match(v) for v in values) and len(values) > len(owners.get(column, ("", set()))[1]):
+                owners[column] = (name, values)
+    return dict(owners.values())
+
+
+def id_patterns(tables):
+    """Each table's internal ids as a pattern, derived from its ids, not from a list kept by hand: {table: regex}. The
+    pattern takes every prefix and digit count in use ('a001', 'tr026' and 'C16' give a|tr with 3 digits, C with 2),
+    so it also catches the id of a row since dropped, such as 'X032'."""
+    patterns = {}
+    for name, values in internal_ids(tables).items():
+        shapes = {}
+        for value in values:
+            prefix, digits = ID_SHAPE.match(value).groups()
+            shapes.setdefault(len(digits), set()).add(prefix)
+        alternatives = [rf"(?:{'|'.join(sorted(prefixes))})\d{{{n}}}" for n, prefixes in sorted(shapes.items())]
+        patterns[name] = re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
+    return patterns
+
+
+def _ids_in(text, patterns):
+    """(table, id) for every internal id a text names, in the order it names them."""
+    found = sorted((match.start(), name, match.group(0)) for name, pattern in patterns.items()
+                   for match in pattern.finditer(_text(text)))
+    return list(dict.fromkeys((name, token) for _, name, token in found))
+
+
+def _text_cells(tables, printed_as_written=False):
+    """(table, row number, field, text) for every cell of free text: strings other than ids and addresses. With
+    `printed_as_written`, only the fields the report does not render with references."""
+    for name, frame in tables.items():
+        if not hasattr(frame, "columns"):
+            continue
+        for field in frame.columns:
+            if str(frame[field].dtype) not in ("object", "str") or field.endswith("_id") or field == "url":
+                continue
+            if printed_as_written and field in REFERENCE_TEXT.get(name, {}):
+                continue
             for number, value in enumerate(frame[field], start=2):
-                for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(value))):
-                    if source_id not in known:
-                        errors.append(DataError(_path(name), number, field,
-                                                f"names {source_id!r}, which is not in data/sources.csv: add that source "
-                                                f"or take the id out of the text"))
+                yield name, number, field, _text(value)
+
+
+def references_resolve(tables):
+    """Every row a text names by its id exists: a note naming a dropped or mistyped row fails here instead of going
+    stale on the page. In the text the report renders with references (REFERENCE_TEXT) the row must also be one the
+    report has words for there: a source, or a claim where the claims' numbers are known; never an expulsion call or
+    an event."""
+    known, patterns = internal_ids(tables), id_patterns(tables)
+    errors = []
+    for name, number, field, value in _text_cells(tables):
+        for table, token in _ids_in(value, patterns):
+            if token not in known[table]:
+                errors.append(DataError(_path(name), number, field,
+                                        f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
+                                        "name a row that exists, or take the reference out"))
+            elif field in REFERENCE_TEXT.get(name, {}) and table not in REFERENCE_TEXT[name][field]:
+                errors.append(DataError(_path(name), number, field,
+                                        f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
+                                        "cannot show a reader here: describe that row in words"))
     return errors
 
 
-CHECKS = (citations_in_claim_text, notes_name_only_registered_sources, components_add_up, strong_sourcing, conditional_forecasts,
-          publication_text_is_of_its_time, publication_verdict_uses_early_evidence, updates_dated_from_their_source)
+TYPED_CLAIM_NUMBER = re.compile(r"\b(?:[Cc]laims?|[Cc]ards?) \d{1,3}\b")
+
+
+def claim_numbers_are_never_typed(tables):
+    """No free text types a claim's number ("claim 18", "card 17"): the numbers follow the claims' order in the
+    article and shift when a claim is added, so a note names a claim by its id where the report renders references."""
+    return [DataError(_path(name), number, field, f"types {typed!r}, a number that shifts when a claim is added: name the "
+                      "claim by its id (e.g. 'C16') in a field that renders references, or describe it")
+            for name, number, field, value in _text_cells(tables)
+            for typed in dict.fromkeys(TYPED_CLAIM_NUMBER.findall(value))]
+
+
+def no_internal_ids_in_reader_text(tables):
+    """No internal id in the free text a reader sees as written: outside the text rendered with references (see
+    REFERENCE_TEXT), an id such as 'a001', 'C16' or 'X032' would reach the page and the PDF unchanged."""
+    patterns = id_patterns(tables)
+    return [DataError(_path(name), number, field, f"shows the internal id {token!r} ({_path(table)}) to the reader: this "
+                      "field is printed as written, so name the outlet or the claim in words")
+            for name, number, field, value in _text_cells(tables, printed_as_written=True)
+            for table, token in _ids_in(value, patterns)]
+
+
+CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, claim_numbers_are_never_typed,
+          components_add_up, strong_sourcing, conditional_forecasts, publication_text_is_of_its_time,
+          publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came, updates_dated_from_their_source)
 
 
 def consistency_errors(tables):

@@ -113,6 +113,17 @@ def attack_rates(attacks, series_id, window_days, min_days=7):
     return counts.assign(days=days, added=added, rate=added / days * window_days).iloc[1:]
 
 
+def lower_than_earlier(attacks):
+    """Which statements give a lower total than one stated on an earlier day in the same series: derived from the
+    series each time, never stored, so it follows every row added or dropped. Two statements on one day that disagree
+    are a conflict kept side by side, not a fall."""
+    totals = attacks["total"].astype(float)
+    daily = attacks.assign(total=totals).groupby(["series_id", "date"], as_index=False)["total"].max().sort_values("date")
+    daily["earlier"] = daily.groupby("series_id")["total"].transform(lambda s: s.cummax().shift())
+    earlier = attacks[["series_id", "date"]].merge(daily[["series_id", "date", "earlier"]], how="left")["earlier"]
+    return pd.Series(totals.to_numpy() < earlier.to_numpy(), index=attacks.index)
+
+
 def count_at(attacks, series_id, date):
     """The last statement of a series on or before a date (None if there is none)."""
     known = attacks[(attacks["series_id"] == series_id) & (attacks["date"] <= pd.Timestamp(date))]

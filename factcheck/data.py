@@ -100,6 +100,16 @@ def source_known_dates(sources):
     return known
 
 
+def source_own_dates(sources):
+    """The date each source gives or that we established for it (`date_known`, else `date_published`), never the day
+    we read it: NaT for a page with no date. The only dates a reader is shown as when something became known."""
+    known = pd.Series(pd.NaT, index=sources.index, dtype="datetime64[ns]")
+    for column in ("date_known", "date_published"):
+        if column in sources:
+            known = known.fillna(pd.to_datetime(sources[column]))
+    return known
+
+
 def as_of_view(tables, as_of):
     """Each table cut to what was published or happened by `as_of`.
 

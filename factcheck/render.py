@@ -47,6 +47,7 @@ CLAIM_TYPE_WORDS = {
     "opinion": "opinion", "forecast": "forecast", "caption": "photo caption",
 }
 CORRECTION_WORDS = {"correction": "Corrected", "update": "Updated", "clarification": "Clarified", "published": "Published"}
+CHANGE_NOUNS = {"correction": "correction", "update": "update", "clarification": "clarification"}
 FIDELITY_WORDS = {
     "exact": "the quoted words match the source word for word",
     "gist": "the quotation gives the gist of the source, not its exact words",
@@ -220,8 +221,10 @@ def prose(template, **values):
 
 
 def plain(value, sources=None, numbers=None, evidence_ids=None):
-    """Free text from the data with internal ids turned into words a reader can follow: a source id becomes a
-    numbered link to that evidence item (or to the source list), a claim id becomes "claim 6"."""
+    """Free text from the data with its references (a source or a claim named by its id, in the fields
+    `consistency.REFERENCE_TEXT` lists) turned into words a reader can follow: a source id becomes a numbered link to
+    that evidence item, else a link to the source list named by its outlet; a claim id becomes "claim 6", its number
+    in reading order (`numbers`). Validation has checked that every reference names a row that exists."""
     if is_missing(value):
         return HTML("–")
     out, last = [], 0
@@ -232,12 +235,11 @@ def plain(value, sources=None, numbers=None, evidence_ids=None):
         out.append(Markup.escape(text_value[last:match.start()]))
         last = match.end()
         ids = SOURCE_ID.findall(token)
-        if ids and sources is not None and all(i in sources.index for i in ids):
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
-        elif CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
+        outlets = {} if sources is None else {i: sources.loc[i, "outlet"] for i in ids if i in sources.index}
+        if CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
             out.append(_macro("claim_ref", token.strip(), numbers[token.strip()]))
         elif ids:
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
+            out.append(_macro("source_refs", ids, evidence_ids or {}, outlets))
         else:
             out.append(Markup.escape(token))
     out.append(Markup.escape(text_value[last:]))
@@ -330,24 +332,29 @@ def _with_sources(evidence, sources):
     return rows
 
 
-def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=()):
+def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_level=4, corrections=(), numbers=None):
     """A claim's verdict card: verdict, claim, conclusion and any correction of this review always shown; the
-    explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim."""
-    explanation = plain(claim["explanation"], sources, None, _anchors(claim, evidence, "ev"))
+    explanation, evidence and searches open in place. `corrections` are the corrections log's rows for the claim;
+    `numbers` gives each claim's number by id, for the claims its text names."""
+    anchors = _anchors(claim, evidence, "ev")
+    explanation = plain(claim["explanation"], sources, numbers, anchors)
     conflict = claim.get("conflict")
     return _render("card.html.j2", claim=claim, evidence=_with_sources(evidence, sources),
                    searches=searches, outcome=outcome, explanation=explanation, level=heading_level,
                    corrections=list(corrections),
-                   conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
+                   conflict=plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None)
 
 
 def evidence_appendix(register, evidence, sources, searches):
     """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
     items = []
+    numbers = dict(zip(register["claim_id"], register["number"]))
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
+        conflict, anchors = claim.get("conflict"), _anchors(claim, rows, "apx")
         items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, None, _anchors(claim, rows, "apx"))})
+                      "explanation": plain(claim["explanation"], sources, numbers, anchors),
+                      "conflict": plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None})
     return _render("evidence_appendix.html.j2", claims=items)
 
 
@@ -409,10 +416,25 @@ def publication_info(params, record, info):
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),
         "corrections": [{**c, "date_long": long_date(c["date"])} for c in record["corrections"]],
+        "changes_since_publication": changes_since_publication(record["corrections"]),
         "dark_colours": DARK_COLOURS,
     })
     out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}
     return out
+
+
+def changes_since_publication(corrections):
+    """The corrections log counted by kind, in words ("2 corrections and 3 updates"): computed from the log, so the
+    trust box never calls an update a correction nor goes stale when an entry is added."""
+    counts = {}
+    for entry in corrections:
+        if entry["kind"] in CHANGE_NOUNS:
+            counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+    parts = [f"{n} {CHANGE_NOUNS[kind]}{'s' if n != 1 else ''}" for kind, n in
+             sorted(counts.items(), key=lambda item: list(CHANGE_NOUNS).index(item[0]))]
+    if not parts:
+        return "no corrections"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def report_address(site_url):

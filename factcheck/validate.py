@@ -7,7 +7,6 @@ wrong is reported once, with the column's name and position, and its rows are no
 """
 import argparse
 import sys
-from itertools import groupby
 from pathlib import Path
 
 from . import config
@@ -31,7 +30,7 @@ def read_rows(path, package_path=None):
 
 
 def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False):
-    """Checks Frictionless cannot express: quotes against the article, evidence per claim, orphans, monotone counts.
+    """Checks Frictionless cannot express: quotes against the article, evidence per claim, orphans, the article row.
 
     `tables` maps names to (row number, row) lists; `paths` maps names to their resource's path. With
     `incomplete` (a table or the article could not be read) the checks that need every table are skipped.
@@ -62,23 +61,6 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
             if row.get("source_id") and row["source_id"] not in cited:
                 errors.append(DataError(rel("sources"), number, "source_id",
                                         f"source {row['source_id']!r} is cited by no data row (orphan): cite it or remove it"))
-    # A cumulative count may not fall below any count stated on an earlier date in its series
-    # (two statements on the same day may disagree: that is a conflict, recorded side by side).
-    highest = {}
-    for date, group in groupby(sorted((row.get("date") or "", number, row) for number, row in tables.get("attacks", [])
-                                      if (row.get("total") or "").isdigit()), key=lambda item: item[0]):
-        group = list(group)
-        for _, number, row in group:
-            series, total = row.get("series_id"), int(row["total"])
-            previous = highest.get(series)
-            if previous and total < previous[1] and row.get("flag") != "reported_fall":
-                errors.append(DataError(rel("attacks"), number, "total",
-                                        f"cumulative count {total} is lower than {previous[1]} (row {previous[0]}) in series "
-                                        f"{series!r}: keep it and set flag to 'reported_fall', or correct it"))
-        for _, number, row in group:
-            series, total = row.get("series_id"), int(row["total"])
-            if series not in highest or total > highest[series][1]:
-                highest[series] = (number, total)
     article_rows = tables.get("article", [])
     if not article_rows and "article" in tables:
         errors.append(DataError(rel("article"), 2, "", "no row: the file must hold exactly one row, the article's"))

@@ -115,6 +115,28 @@ def test_a_source_is_known_on_its_own_date():
     assert list(result["changed_by"]) == ["s4"]
 
 
+READ_ONLY = frame(source_id=["s1", "s2", "s3"], outlet=list("abc"), title=list("ABC"),
+                  date_published=dates("2024-02-07", None, None), date_known=dates(None, None, "2024-03-02"),
+                  date_accessed=dates("2026-11-24", "2026-11-24", "2026-11-24"))
+
+
+def test_a_finding_from_a_page_without_a_date_is_never_dated_by_the_day_we_read_it():
+    updates = frame(claim_id=["C01", "C01", "C01"], date=dates("2024-02-07", "2026-11-24", "2024-03-02"),
+                    text=["Dated.", "Undated.", "Established."], source_id=["s1", "s2", "s3"])
+    result = claims.verdicts_as_of(frame(**PUBLICATION), EVIDENCE, "2026-11-24", updates, READ_ONLY)
+    assert result.loc[0, "explanation"] == ("e1 Since publication, 7 February 2024: Dated. Since publication, 2 March 2024: "
+                                            "Established. From a page that gives no date: Undated.")
+    assert "24 November 2026" not in result.loc[0, "explanation"]
+
+
+def test_the_first_known_date_of_a_change_is_the_pages_own_and_empty_for_an_undated_page():
+    register = frame(claim_id=["C01", "C02"], verdict=["supported"] * 2, conclusion=["c"] * 2, explanation=["e"] * 2)
+    evidence = frame(claim_id=["C01", "C01", "C02"], source_id=["s2", "s3", "s2"])
+    result = claims.changes_since_publication(register, evidence, READ_ONLY, "2024-01-10", "2026-11-24").set_index("claim_id")
+    assert result.loc["C01", "first_known"] == pd.Timestamp("2024-03-02") and result.loc["C01", "changed_by"] == "s3, s2"
+    assert pd.isna(result.loc["C02", "first_known"])
+
+
 OUTCOMES = frame(claim_id=["C1", "C1", "C1", "C2"], status=["partly", "not_borne_out", "borne_out", "borne_out"],
                  explanation=["p", "n", "b", "b2"], judged_from=dates("2024-03-01", "2024-06-01", "2024-09-01", "2024-09-01"))
 

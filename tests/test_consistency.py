@@ -28,18 +28,43 @@ SOURCES = frame(source_id=["s001", "s002", "agg001"], reliability=["wire", "majo
 
 # --- source ids in a claim's text are among its evidence rows -------------------------------------------------
 
-def test_a_note_naming_a_source_id_that_is_not_registered_is_reported_and_registered_ones_and_quotes_pass():
-    attacks = frame(date=dates("2024-01-05", "2024-01-06"), source_id=["s001", "s002"],
-                    excerpt=["a quote that happens to contain zz999", ""],
-                    note=["Same count in The National (at011); also s002.", "Also reported by s001."])
-    tables = {"attacks": attacks, "sources": SOURCES, "claims": claims(conclusion=["As b009 says."])}
-    (error,) = consistency.notes_name_only_registered_sources(tables)
-    assert error == DataError("data/attacks.csv", 2, "note", error.problem) and "'at011'" in error.problem
-    assert consistency.notes_name_only_registered_sources({"attacks": attacks}) == []
-    later = {"sources": SOURCES, "attacks": attacks.assign(url=["https://example.org/ab123", ""]),
-             "claim_updates": frame(claim_id=["C01"], source_id=["s001"], text=["As b009 says."])}
-    assert [e.field for e in consistency.notes_name_only_registered_sources(later)] == ["note"]
+ID_TABLES = {"sources": SOURCES, "claims": claims(claim_id=["C01", "C02"], verdict=["supported"] * 2, conclusion=["c"] * 2,
+                                                  explanation=["e"] * 2, conflict=[""] * 2, sourcing_note=[""] * 2),
+             "claim_summaries": frame(claim_id=["C01"], summary=["s"]),
+             "expulsion_calls": frame(call_id=["X001", "X010"], description=["d", "d"], source_id=["s001", "s002"])}
 
+
+def test_id_patterns_are_derived_from_each_tables_ids_and_catch_ids_of_dropped_rows():
+    patterns = consistency.id_patterns(ID_TABLES)
+    assert set(patterns) == {"sources", "claims", "expulsion_calls"}  # claim ids belong to claims, not claim_summaries
+    assert patterns["sources"].findall("s009, agg123 and zz999; s0011") == ["s009", "agg123"]
+    assert patterns["claims"].findall("C16 and C130") == ["C16"] and patterns["expulsion_calls"].findall("X032") == ["X032"]
+
+
+def test_a_reference_to_a_dropped_or_unknown_row_fails_naming_file_row_and_field():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["Also s002.", "Same as s003."]),
+              "claim_updates": frame(claim_id=["C01", "C01"], source_id=["s001", "s001"], text=["Also C02.", "Same as C09."]),
+              "sources": SOURCES.assign(date_basis=["", "per s009", ""])}
+    problems = {(e.path, e.row, e.field, e.problem.split(",")[0]) for e in consistency.references_resolve(tables)}
+    assert problems == {("data/attacks.csv", 3, "note", "names 's003'"), ("data/claim_updates.csv", 3, "text", "names 'C09'"),
+                        ("data/sources.csv", 3, "date_basis", "names 's009'")}
+
+
+def test_a_note_rendered_with_references_cannot_name_a_row_the_reader_has_no_words_for():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["As in X010 and C01, which was dropped: X032."]),
+              "claim_updates": frame(claim_id=["C01"], source_id=["s001"], text=["Unlike C02 (s001)."])}
+    problems = [e.problem for e in consistency.references_resolve(tables)]
+    assert len(problems) == 3 and "'X010', a row of data/expulsion_calls.csv, by its internal id" in problems[0]
+    assert "'C01', a row of data/claims.csv, by its internal id" in problems[1]  # a count's note knows no claim numbers
+    assert "'X032', which is not a row of data/expulsion_calls.csv" in problems[2]
+
+
+def test_an_id_in_text_printed_as_written_is_reported_and_references_in_rendered_text_are_not():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001"], note=["Also s002 and C02."], stated_by=["per s002"]),
+              "claim_searches": frame(claim_id=["C01"], queries=["x | y (found s001)"])}
+    problems = sorted((e.path, e.row, e.field, e.problem.split(" (")[0]) for e in consistency.no_internal_ids_in_reader_text(tables))
+    assert problems == [("data/attacks.csv", 2, "stated_by", "shows the internal id 's002'"),
+                        ("data/claim_searches.csv", 2, "queries", "shows the internal id 's001'")]
 
 
 def test_a_source_named_in_the_explanation_but_not_in_the_evidence_is_reported_with_its_row():
@@ -188,3 +213,23 @@ def test_a_short_interval_between_two_counts_of_the_same_source_is_kept():
     attacks = frame(series_id=["p"] * 3, date=dates("2023-11-06", "2023-11-08", "2023-11-14"),
                     total=pd.array([38, 41, 55], dtype="Int64"), source_id=["a", "a", "d"])
     assert list(context.attack_rates(attacks, "p", 7, min_days=7)["days"]) == [2]  # 11-14 is 6 days after 11-08
+
+
+def test_a_typed_claim_number_is_reported_wherever_it_is_written():
+    tables = {**ID_TABLES, "attacks": frame(source_id=["s001", "s001"], note=["As card 17 and Claims 3 say.", "claim C16; 12 claims"]),
+              "corrections": frame(claim_id=[""], change=["claim 21 corrected"])}
+    problems = [(e.path, e.row, e.field, e.problem.split(",")[0]) for e in consistency.claim_numbers_are_never_typed(tables)]
+    assert problems == [("data/attacks.csv", 2, "note", "types 'card 17'"), ("data/attacks.csv", 2, "note", "types 'Claims 3'"),
+                        ("data/corrections.csv", 2, "change", "types 'claim 21'")]
+
+
+def test_the_schema_tells_data_authors_exactly_which_fields_may_name_rows_by_id():
+    import json
+
+    from factcheck import config
+
+    descriptor = json.loads(config.DATAPACKAGE.read_text(encoding="utf-8"))
+    described = {(r["name"], f["name"]): "claim" in f["description"].split("by its id")[0]
+                 for r in descriptor["resources"] for f in r["schema"]["fields"] if "by its id" in f.get("description", "")}
+    assert described == {(name, field): "claims" in tables
+                         for name, fields in consistency.REFERENCE_TEXT.items() for field, tables in fields.items()}

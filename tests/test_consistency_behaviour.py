@@ -161,12 +161,30 @@ def test_early_evidence_check_needs_all_four_tables(missing):
 
 # --- updates dated from their source -----------------------------------------------------------------------------------
 
-def test_an_update_dated_before_its_source_could_be_known_is_reported():
-    updates = frame(claim_id=["C01", "C01", "C02", "C03"], source_id=["s002", "s002", "u001", "zz999"],
-                    date=dates("2024-02-07", "2024-02-06", "2020-01-01", "2020-01-01"), text=["a", "b", "c", "d"])
+def test_an_update_not_dated_when_its_source_could_be_known_is_reported():
+    updates = frame(claim_id=["C01", "C01", "C02", "C03", "C01"], source_id=["s002", "s002", "u001", "zz999", "s002"],
+                    date=dates("2024-02-07", "2024-02-06", "2020-01-01", "2020-01-01", "2024-11-24"), text=list("abcde"))
     tables = {"claim_updates": updates, "sources": SOURCES}
-    (error,) = consistency.updates_dated_from_their_source(tables)
-    assert where([error]) == [("data/claim_updates.csv", 3, "date")]
-    assert error.problem == "2024-02-06 is before 's002' could first have been known (2024-02-07)"
+    early, late = consistency.updates_dated_from_their_source(tables)
+    assert where([early, late]) == [("data/claim_updates.csv", 3, "date"), ("data/claim_updates.csv", 6, "date")]
+    assert early.problem == "2024-02-06 is before the date 's002' could first have been known (2024-02-07): set it to that date"
+    assert late.problem.startswith("2024-11-24 is after the date 's002'")
     assert consistency.updates_dated_from_their_source({"claim_updates": updates}) == []
     assert consistency.updates_dated_from_their_source({"sources": SOURCES}) == []
+
+
+# --- the date a verdict changed is the date of its first later evidence ---------------------------------------------
+
+def test_changed_on_is_the_first_date_a_later_source_could_be_known():
+    claims = frame(claim_id=["C01", "C02", "C03", "C04"], verdict_at_publication=["unverifiable", "unverifiable", "", "unverifiable"],
+                   changed_on=dates("2024-02-07", "2024-03-01", None, None))
+    # agg001 appeared on the publication day itself, so it changed nothing; s003 came after s002
+    sources = pd.concat([SOURCES, frame(source_id=["s003"], reliability=["wire"], date_published=dates("2024-05-01"))])
+    evidence = frame(claim_id=["C01", "C01", "C01", "C01", "C02", "C03", "C04"],
+                     source_id=["s001", "agg001", "s003", "s002", "s002", "s002", "s001"])
+    tables = {"claims": claims, "claim_sources": evidence, "sources": sources, "article": ARTICLE}
+    errors = consistency.changed_on_is_when_the_later_evidence_came(tables)
+    assert where(errors) == [("data/claims.csv", 3, "changed_on"), ("data/claims.csv", 5, "verdict_at_publication")]
+    assert errors[0].problem == ("is 2024-03-01, but the first later evidence for claim C02 could be known on 2024-02-07: "
+                                 "set it to that date")
+    assert consistency.changed_on_is_when_the_later_evidence_came({"claims": claims}) == []

@@ -186,3 +186,17 @@ def test_a_same_day_correction_by_one_source_counts_once():
 def test_calls_per_year_are_whole_numbers():
     per_year = context.calls_per_year(frame(date=dates("2011-03-01")), 2011, 2012)
     assert per_year["calls"].dtype.kind == "i"
+
+
+def test_a_statement_is_lower_than_earlier_only_below_an_earlier_days_highest_total_in_its_own_series():
+    statements = frame(series_id=["p", "p", "p", "p", "q", "p"],
+                       date=dates("2024-01-01", "2024-01-05", "2024-01-05", "2024-01-09", "2024-01-10", "2024-01-12"),
+                       total=pd.array([10, 20, 15, 18, 5, pd.NA], dtype="Int64"))
+    # 15 disagrees with 20 on the same day (a conflict, not a fall); 18 is below that day's 20; q has no earlier count
+    assert list(context.lower_than_earlier(statements)) == [False, False, False, True, False, False]
+
+
+def test_a_dropped_earlier_statement_takes_its_mark_away():
+    statements = frame(series_id=["p", "p"], date=dates("2024-02-08", "2024-02-14"), total=pd.array([170, 165], dtype="Int64"))
+    assert list(context.lower_than_earlier(statements)) == [False, True]
+    assert list(context.lower_than_earlier(statements.iloc[1:])) == [False]

@@ -117,6 +117,21 @@ def test_a_source_id_without_a_source_list_links_to_the_source_list():
     assert render.plain("per a001.", None) == 'per <a class="src-ref" href="#src-a001" aria-label="source ">[source]</a>.'
 
 
+def test_a_source_that_is_not_an_evidence_item_is_named_by_its_outlet_never_by_its_id():
+    html = render.plain("Wire (s001) and s002 agree.", SOURCES, None, {"s001": "ev-C01-1"})
+    assert html == ('Wire<a class="src-ref" href="#ev-C01-1" aria-label="source ">[1]</a> and '
+                    '<a class="src-ref" href="#src-s002" aria-label="source ">[AP]</a> agree.')
+
+
+def test_a_card_and_the_evidence_appendix_name_another_claim_by_its_number():
+    named = claim(explanation="As C07 says (s001).", conflict="Unlike C07, s002 disagrees.")
+    card = render.claim_card(named, EVIDENCE, SOURCES, numbers={"C07": 9})
+    assert card.count('<a class="claim-ref" href="#card-C07">claim 9</a>') == 2 and "C07," not in card
+    register = pd.DataFrame([named]).assign(number=[3], verdict=["supported"])
+    appendix = render.evidence_appendix(register.assign(claim_id=["C07"]), EVIDENCE.assign(claim_id="C07"), SOURCES, {})
+    assert appendix.count('<a class="claim-ref" href="#card-C07">claim 3</a>') == 2
+
+
 def test_a_bracketed_list_of_sources_becomes_numbered_evidence_links():
     html = render.plain("Both say so (s001, s002).", SOURCES, None, {"s001": "ev-C01-1", "s002": "ev-C01-2"})
     assert html == ('Both say so<a class="src-ref" href="#ev-C01-1" aria-label="source 1">[1]</a>'
@@ -149,7 +164,7 @@ def test_table_cells_link_claims_and_sources_and_format_numbers():
         ['<a class="claim-ref" href="#card-C1">claim 1</a>', '<a href="#src-s001">Reuters</a>', "12,000",
          '<time datetime="2024-01-05" data-kind="accessed">2024-01-05</time>',
          'As <a class="claim-ref" href="#card-C02">claim 2</a> says'
-         '<a class="src-ref" href="#src-s002" aria-label="source ">[source]</a>.'],
+         '<a class="src-ref" href="#src-s002" aria-label="source ">[AP]</a>.'],
         ["C09", "zz999", "150", '<time datetime="2024-02-01" data-kind="accessed">2024-02-01</time>', "plain"],
     ]
     assert '<th scope="col" class="num">Troops</th>' in html and '<th scope="col">Claim</th>' in html
@@ -211,7 +226,7 @@ def test_a_card_shows_searches_outcome_and_conflict_when_given():
     assert "<strong>What we searched for:</strong> one; two</p>" in card
     assert "What happened since: partly borne out</strong>, as judged from 27 September 2024. half</p>" in card
     assert ('<p class="conflict"><strong>Sources disagree.</strong> AP'
-            '<a class="src-ref" href="#src-s002" aria-label="source ">[source]</a> disagrees.</p>') in card
+            '<a class="src-ref" href="#ev-C01-1" aria-label="source ">[1]</a> disagrees.</p>') in card
 
 
 @pytest.mark.parametrize("conflict", ["", float("nan"), None])
@@ -231,3 +246,13 @@ def test_text_shows_missing_values_as_a_dash_and_dates_as_iso():
                                          (None, ""), (float("nan"), ""), ("n/a", "n/a")])
 def test_numbers_get_thousands_separators_from_five_digits(value, shown):
     assert render.number(value) == shown
+
+
+@pytest.mark.parametrize("kinds, words", [
+    (["published"], "no corrections"),
+    (["published", "update"], "1 update"),
+    (["published", "update", "correction", "update", "correction", "update"], "2 corrections and 3 updates"),
+    (["clarification", "update", "correction"], "1 correction, 1 update and 1 clarification"),
+])
+def test_the_changes_since_publication_are_counted_by_kind_from_the_log(kinds, words):
+    assert render.changes_since_publication([{"kind": kind} for kind in kinds]) == words

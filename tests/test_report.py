@@ -211,6 +211,40 @@ def test_prose_numbers_match_the_data_computed_independently(text):
 
 
 
+def test_counts_the_data_could_restate_are_computed_from_the_rows_they_count(html, text):
+    """The search log's calls per year, the statements lower than an earlier count and the corrections log by kind,
+    each recounted here from the raw files: a typed copy of any of them would go stale when a row is dropped."""
+    as_of = yaml.safe_load(config.PARAMS_FILE.read_text())["as_of"]["default"]
+    calls = csv_table("expulsion_calls")
+    years = [int(d[:4]) for d in calls["date"] if d <= as_of]
+    for year in csv_table("expulsion_search_log")["year"].astype(int):
+        if year <= int(as_of[:4]):
+            found = years.count(year)
+            assert f'<th scope="row">{year}</th><td>{found} call{"s" if found != 1 else ""}</td>' in html, year
+
+    attacks = csv_table("attacks")
+    attacks = attacks[(attacks["date"] <= as_of) & (attacks["total"] != "")]
+    lower = 0
+    for _, statement in attacks.iterrows():
+        earlier = attacks[(attacks["series_id"] == statement["series_id"]) & (attacks["date"] < statement["date"])]
+        lower += bool(len(earlier)) and int(statement["total"]) < earlier["total"].astype(int).max()
+    assert re.search(rf"\b{lower} statements? reports? a lower total than one stated earlier", text)
+    assert text.count("lower than an earlier count") == lower
+
+    kinds = csv_table("corrections")["kind"].value_counts()
+    assert f"({kinds.get('correction', 0)} corrections and {kinds.get('update', 0)} updates since publication;" in text
+
+
+def test_since_publication_shows_only_the_dates_pages_give_never_the_day_we_read_them(text):
+    import pandas as pd
+
+    sources = csv_table("sources").set_index("source_id")
+    own = sources["date_known"].where(sources["date_known"] != "", sources["date_published"])
+    dated = {pd.Timestamp(own[s]) for s in csv_table("claim_updates")["source_id"] if own[s]}
+    shown = {pd.Timestamp(d) for d in re.findall(r"Since publication, (\d{1,2} \w+ \d{4})", text)}
+    assert shown and shown <= dated, shown - dated
+
+
 def test_the_ro_crate_records_every_notebook_run_and_validates(report, tmp_path):
     crate = json.loads((report / "ro-crate-metadata.json").read_text(encoding="utf-8"))
     graph = {entity["@id"]: entity for entity in crate["@graph"]}
