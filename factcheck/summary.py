@@ -77,6 +77,14 @@ def troop_peak(levels, series):
     return None if peaks.empty else peaks.iloc[0]
 
 
+def lower_totals_sentence(falls):
+    """How many statements in the attack series give a lower total than an earlier one (derived, never stored)."""
+    if not falls:
+        return "No statement gives a lower total than one stated earlier in the same series."
+    subject = "1 statement reports" if falls == 1 else f"{falls} statements report"
+    return f"{subject} a lower total than one stated earlier in the same series; we keep and mark them rather than drop them."
+
+
 def years_without_calls(calls, first_year, last_year):
     per_year = context.calls_per_year(calls, first_year, last_year)
     return per_year.loc[per_year["calls"] == 0, "year"].tolist(), per_year

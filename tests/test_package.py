@@ -278,3 +278,12 @@ def test_the_headline_counts_dw_errors_apart_from_those_the_republication_added(
     assert "1 of its 4 checkable statements are partly or wholly wrong" in line
     assert line.endswith("Qantara.de's republication, the text we checked, added one more error")
     assert list(summary.republication_errors(register)["claim_id"]) == ["C03"]
+
+
+@pytest.mark.parametrize("falls", [0, 1, 3])
+def test_the_lower_totals_sentence_gives_the_count_in_words_that_agree_with_it(falls):
+    sentence = summary.lower_totals_sentence(falls)
+    if falls == 0:
+        assert sentence.startswith("No statement gives a lower total")
+    else:
+        assert sentence.startswith(f"{falls} statement{'s' if falls > 1 else ''} report{'' if falls > 1 else 's'} a lower total")
