@@ -17,6 +17,8 @@ STRONG_CLASSES = {"primary", "wire", "major_outlet"}
 NO_SOURCE_NEEDED = {"opinion", "unverifiable"}
 # Forecast statuses that score a prediction; a conditional forecast whose trigger never came cannot get them.
 SCORED = {"borne_out", "not_borne_out"}
+# Verdicts that find an error in the text checked.
+WRONG = {"partly_supported", "inaccurate"}
 SOURCE_ID_IN_TEXT = re.compile(r"\b[a-z]{1,3}\d{3}\b")
 CLAIM_TEXT = ("conclusion", "explanation", "conflict", "conclusion_at_publication")
 
@@ -119,6 +121,25 @@ def conditional_forecasts(tables):
         elif status == "condition_not_met" and met != "no":
             errors.append(DataError(_path("forecast_outcomes"), number, "condition_met",
                                     "status 'condition_not_met' needs condition_met 'no'"))
+    return errors
+
+
+def errors_say_which_text(tables):
+    """Every claim rated partly supported or inaccurate says which text its error is in (DW's original or the
+    republication we checked), and no other claim does: the headline counts the two apart."""
+    claims = tables.get("claims")
+    if claims is None or "error_in" not in claims:
+        return []
+    errors = []
+    for number, row in _rows(claims):
+        wrong, said = row["verdict"] in WRONG, _text(row["error_in"])
+        if wrong and not said:
+            errors.append(DataError(_path("claims"), number, "error_in",
+                                    f"claim {row['claim_id']} is rated {row['verdict']}: say whether the error is in "
+                                    "the 'original' or came with the 'republication'"))
+        elif said and not wrong:
+            errors.append(DataError(_path("claims"), number, "error_in",
+                                    f"claim {row['claim_id']} is rated {row['verdict']}, which has no error: empty it"))
     return errors
 
 
@@ -333,7 +354,7 @@ def no_internal_ids_in_reader_text(tables):
 
 
 CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader_text, claim_numbers_are_never_typed,
-          components_add_up, strong_sourcing, conditional_forecasts, publication_text_is_of_its_time,
+          components_add_up, strong_sourcing, conditional_forecasts, errors_say_which_text, publication_text_is_of_its_time,
           publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came, updates_dated_from_their_source)
 
 

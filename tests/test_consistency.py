@@ -156,6 +156,25 @@ def test_consistent_forecast_outcomes_pass(status, met):
     assert consistency.conditional_forecasts(outcomes(status, met)) == []
 
 
+# --- an error says which text it is in --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("verdict", ["partly_supported", "inaccurate"])
+def test_an_error_without_the_text_it_is_in_is_refused(verdict):
+    (error,) = consistency.errors_say_which_text({"claims": claims(verdict=[verdict], error_in=[""])})
+    assert (error.path, error.row, error.field) == ("data/claims.csv", 2, "error_in")
+
+
+def test_a_supported_claim_cannot_name_a_text_with_an_error():
+    (error,) = consistency.errors_say_which_text({"claims": claims(error_in=["republication"])})
+    assert "empty it" in error.problem
+
+
+@pytest.mark.parametrize("verdict,where", [("inaccurate", "original"), ("partly_supported", "republication"),
+                                           ("supported", ""), ("opinion", "")])
+def test_claims_that_say_which_text_their_error_is_in_pass(verdict, where):
+    assert consistency.errors_say_which_text({"claims": claims(verdict=[verdict], error_in=[where])}) == []
+
+
 # --- the whole module ----------------------------------------------------------------------------------------
 
 def test_consistency_errors_collects_every_check_sorted_and_skips_missing_tables():
