@@ -8,7 +8,8 @@ from pathlib import Path
 from factcheck import config
 from factcheck.pipeline.browser import launch_chromium, open_report  # noqa: F401 (used by the tests)
 
-PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "pyproject.toml", "Makefile")
+PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "requirements-test.txt", "pyproject.toml",
+                 "Makefile", ".gitattributes")
 
 
 def copy_project(destination):

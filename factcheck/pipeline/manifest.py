@@ -15,8 +15,18 @@ MANIFEST = "manifest.json"
 
 
 def relative(path):
+    """A path as the repository names it: the package's own files as factcheck/..., wherever it is installed."""
     path = Path(path).resolve()
-    return str(path.relative_to(config.ROOT)) if path.is_relative_to(config.ROOT) else str(path)
+    for base, anchor in ((config.PACKAGE, config.PACKAGE.parent), (config.ROOT, config.ROOT)):
+        if path.is_relative_to(base):
+            return str(path.relative_to(anchor))
+    return str(path)
+
+
+def located(name):
+    """The file a name from `relative` stands for."""
+    anchor = config.PACKAGE.parent if Path(name).parts[0] == config.PACKAGE.name else config.ROOT
+    return anchor / name
 
 
 def sha256(path):
@@ -25,11 +35,11 @@ def sha256(path):
 
 def input_files():
     """Everything the report is a function of: data, notebooks, parameters, lock file, templates and package."""
-    patterns = [(config.DATA, "*"), (config.NOTEBOOKS, "*.ipynb"), (config.TEMPLATE_DIR, "**/*"),
-                (config.PACKAGE, "**/*.py")]
+    patterns = [(config.DATA, "*"), (config.TEMPLATE_DIR, "**/*"), (config.PACKAGE, "**/*.py")]
     files = [p for folder, pattern in patterns for p in folder.glob(pattern)
              if p.is_file() and "__pycache__" not in p.parts]
-    return sorted(files + [config.PARAMS_FILE, config.LOCK_FILE])
+    notebooks = [p for p in config.notebooks()[0] if p.exists()]
+    return sorted(files + notebooks + [config.PARAMS_FILE, config.LOCK_FILE])
 
 
 def input_hashes():
