@@ -174,3 +174,13 @@ def claim_reviews(claims, article, report_url, corrections=None, reviewer=None):
             review["dateModified"] = modified
         reviews.append(review)
     return reviews
+
+
+def with_summaries(register, summaries):
+    """The register with each claim's summary and claimant. Validation refuses a claim without a summary row; should
+    one get through, this fails naming it instead of dropping it from the counts (as an inner join would)."""
+    joined = register.merge(summaries, on="claim_id", how="left", validate="one_to_one", indicator=True)
+    missing = joined.loc[joined["_merge"] == "left_only", "claim_id"].tolist()
+    if missing:
+        raise ValueError(f"claim(s) {', '.join(missing)} have no row in data/claim_summaries.csv: add one each")
+    return joined.drop(columns="_merge")
