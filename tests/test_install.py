@@ -30,6 +30,7 @@ def test_a_plain_pip_install_builds_the_report_from_the_project_folder(tmp_path)
     shutil.rmtree(project / "factcheck")  # the project folder is data and notebooks: the code is the installed package
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FACTCHECK_ROOT", "FACTCHECK_CACHE")}
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")  # the borrowed dependencies' data (nbconvert's templates)
     where = subprocess.run([str(python), "-c", "import factcheck; print(factcheck.__file__)"], cwd=project,
                            capture_output=True, text=True, env=env)
     assert where.stdout.startswith(packages), where.stdout + where.stderr

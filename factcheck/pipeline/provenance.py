@@ -83,7 +83,7 @@ def crate_for(manifest, runs, folder, title, organisation):
             "agent": publisher,
         }, object=[add_input(path) for path in data_files] + [values[(n, v)] for n, v in sorted(notebook_parameters.items())],
             result=result))
-    root["mentions"] = actions
+    root["mentions"] = actions if len(actions) != 1 else actions[0]  # RO-Crate 1.1: one value, not a one-item list
     return crate.metadata.generate()
 
 
