@@ -41,13 +41,14 @@ help:
 ## then set up the git filter that keeps notebook outputs out of git (make git-filter).
 venv: $(VENV_OK)
 
-# $(call install-lock,LOCK): install a hashed lock file into .venv, then show `pip check`'s complaint if any
+# $(call install-lock,LOCK): install a hashed lock file into .venv, showing pip's progress (not what is already there)
 define install-lock
 	@echo "installing the pinned Python packages of $(1) into $(VENV)/"
 	@{ $(PY) -m pip install --disable-pip-version-check --no-deps --require-hashes -r $(1); echo $$? > $(VENV)/.pip-status; } \
 	  | grep -v '^Requirement already satisfied\|^Ignoring ' ; exit $$(cat $(VENV)/.pip-status)
-	@$(PY) -m pip check --disable-pip-version-check > $(VENV)/.pip-check || { cat $(VENV)/.pip-check; exit 1; }
 endef
+# Fail on any broken requirement, saying which (pip check's own message).
+PIP_CHECK = @$(PY) -m pip check --disable-pip-version-check > $(VENV)/.pip-check || { cat $(VENV)/.pip-check; exit 1; }
 
 $(VENV_OK): requirements.txt requirements-test.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
@@ -61,12 +62,14 @@ $(VENV_OK): requirements.txt requirements-test.txt pyproject.toml
 	  extra and print(" ".join(sorted(extra)))' > $(VENV)/.unlocked
 	@if [ -s $(VENV)/.unlocked ]; then echo "removing packages the lock files no longer list: $$(cat $(VENV)/.unlocked)"; \
 	  $(PY) -m pip uninstall --quiet --disable-pip-version-check -y $$(cat $(VENV)/.unlocked); fi
+	$(PIP_CHECK)
 	@touch $@
 	@$(MAKE) --no-print-directory git-filter
 
 # The test tools of pyproject.toml's [test] extra, added to .venv by `make test` (not by `make report`).
 $(TEST_OK): requirements-test.txt $(VENV_OK)
 	$(call install-lock,requirements-test.txt)
+	$(PIP_CHECK)
 	@touch $@
 
 .PHONY: git-filter
