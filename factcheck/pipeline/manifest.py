@@ -4,13 +4,12 @@ The report names its inputs by content, never by commit, so a fresh clone rebuil
 """
 import hashlib
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
 from .. import config
 
-DIRECT_DEPENDENCIES = ("pandas", "altair", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyter-client",
-                       "frictionless", "playwright", "vl-convert-python", "PyYAML", "Jinja2", "filelock", "pikepdf")
 MANIFEST = "manifest.json"
 
 
@@ -51,8 +50,14 @@ def digest_of(hashes):
     return hashlib.sha256("".join(f"{p}\0{h}\n" for p, h in sorted(hashes.items())).encode()).hexdigest()
 
 
+def direct_dependencies():
+    """The runtime dependencies pyproject.toml declares (the installed package's metadata), without the extras."""
+    return [re.match(r"[A-Za-z0-9_.-]+", requirement).group() for requirement in metadata.requires(config.PACKAGE.name)
+            if "extra ==" not in requirement]
+
+
 def package_versions():
-    return {name: metadata.version(name) for name in DIRECT_DEPENDENCIES}
+    return {name: metadata.version(name) for name in direct_dependencies()}
 
 
 def manifest_for(parameters, hashes, outputs):
