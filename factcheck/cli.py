@@ -146,7 +146,7 @@ def build(assignments, jobs, progress, force=False):
     with publish.exclusive(out):
         staging = publish.staging_folder(out)
         try:
-            _assemble(executed, values, staging, progress)
+            _assemble(executed, values, staging, progress, standard=out == config.REPORT)
             publish.swap_in(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -157,16 +157,18 @@ def build(assignments, jobs, progress, force=False):
     return out
 
 
-def _assemble(executed, values, staging, progress):
+def _assemble(executed, values, staging, progress, standard):
+    """Only the standard report is published at site_url: a view gets no absolute address of its own."""
     from .pipeline.assemble import assemble
     from .pipeline.execute import declared_inputs
     from .pipeline.provenance import CRATE, write_crate
-    from .render import PROJECT, REPORT_TITLE
+    from .render import PROJECT, REPORT_TITLE, report_address
 
     hashes = input_hashes()
     manifest = manifest_for(values, hashes, {})
     with progress.step("assemble HTML"):
-        written = assemble(executed, values, manifest, staging)
+        address = report_address(values["site_url"]) if standard else None
+        written = assemble(executed, values, manifest, staging, address)
     if "pdf" in values["formats"]:
         from .pipeline.browser import print_pdf
 
