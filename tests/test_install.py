@@ -10,7 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from factcheck import config
 from tests.helpers import copy_project
+
+
+def test_the_project_root_is_the_setting_else_the_nearest_project_folder_else_the_editable_checkout(tmp_path):
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "data" / "datapackage.json").write_text("{}")
+    (project / "notebooks").mkdir()
+    assert config.find_root(project / "notebooks", environ={}) == project  # as a kernel in notebooks/ sees it
+    assert config.find_root(tmp_path, environ={config.ROOT_ENV: str(project)}) == project
+    assert config.find_root(project, environ={config.ROOT_ENV: str(tmp_path)}) == tmp_path
+    assert config.find_root(tmp_path, environ={}) == config.PACKAGE.parent  # no project here: the editable checkout
 
 
 @pytest.mark.build
