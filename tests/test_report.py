@@ -144,12 +144,19 @@ def test_the_build_environment_leaves_out_the_lab_and_its_slow_jsonschema_extra(
 
 
 def test_the_environment_has_exactly_the_pinned_versions():
+    """What `make test` installs: the test lock (the build's lock and the test tools), each pin whose platform marker
+    applies here."""
     from importlib import metadata
+
+    from packaging.markers import Marker
 
     def norm(name):
         return re.sub(r"[-_.]+", "-", name).lower()
 
-    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", config.LOCK_FILE.read_text(), flags=re.M)
+    pin = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;\\]+)(?: ; ([^\\\n]+))?", flags=re.M)
+    locked = set(pin.findall((config.ROOT / "requirements-test.txt").read_text()))
+    assert set(pin.findall(config.LOCK_FILE.read_text())) <= locked  # the same pins as the build's lock, and more
+    pins = [(name, version) for name, version, marker in locked if not marker or Marker(marker.strip()).evaluate()]
     for name, version in pins:
         assert metadata.version(name) == version, name
     installed = {norm(d.metadata["Name"]) for d in metadata.distributions()}
