@@ -124,14 +124,24 @@ def test_environment_yml_installs_exactly_the_hashed_lock_file():
     assert pip == ["--require-hashes", "-r requirements.txt"]
 
 
-@pytest.mark.parametrize("name, least", [("requirements", 100), ("requirements-lab", 50)])
-def test_each_lock_file_pins_and_hashes_everything_its_in_file_names(name, least):
+@pytest.mark.parametrize("name, inputs, extras, least", [
+    ("requirements", "requirements.in", [], 100), ("requirements-test", "requirements.in", ["test"], 120),
+    ("requirements-lab", "requirements-lab.in", None, 50)])
+def test_each_lock_file_pins_and_hashes_everything_its_inputs_name(name, inputs, extras, least):
+    """requirements.in and requirements-lab.in pin tools; pyproject.toml declares the package's dependencies."""
+    import tomllib
+
     requirements = re.split(r"\n(?=[A-Za-z])", (config.ROOT / f"{name}.txt").read_text())
     pins = [r for r in requirements if "==" in r.split("\n")[0]]
     assert len(pins) > least and all("--hash=sha256:" in r for r in pins)
     locked = {r.split(" ")[0].split("\n")[0].lower() for r in pins}
-    direct = [l.lower() for l in (config.ROOT / f"{name}.in").read_text().splitlines() if l and not l.startswith("#")]
+    direct = [l.lower() for l in (config.ROOT / inputs).read_text().splitlines() if l and not l.startswith("#")]
     assert direct and set(direct) <= locked, set(direct) - locked
+    if extras is not None:
+        project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
+        declared = project["dependencies"] + [d for extra in extras for d in project["optional-dependencies"][extra]]
+        names = {re.match(r"[A-Za-z0-9_.-]+", d).group().lower() for d in declared}
+        assert names <= {pin.split("==")[0] for pin in locked}, names - {pin.split("==")[0] for pin in locked}
 
 
 def test_the_build_environment_leaves_out_the_lab_and_its_slow_jsonschema_extra():
