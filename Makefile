@@ -11,8 +11,12 @@ JOBS          ?= 2
 
 PY       := $(VENV)/bin/python
 VENV_OK  := $(VENV)/.installed
+TEST_OK  := $(VENV)/.tested
 LAB      := .venv-lab
 LAB_OK   := $(LAB)/.installed
+# Extra options for `jupyter lab`, e.g. LAB_ARGS="--port 9999"; as root JupyterLab needs --allow-root.
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 INPUTS   := $(wildcard data/*) $(wildcard notebooks/*.ipynb) $(shell find factcheck -type f \( -name '*.py' -o -path '*/templates/*' \) -not -path '*/__pycache__/*') params.yml requirements.txt
 comma    := ,
 empty    :=
@@ -28,38 +32,68 @@ FACTCHECK := $(PY) -m factcheck $(QUIET)
 .PHONY: help
 ## List the targets.
 help:
-	@awk '/^## /{doc=substr($$0,4)} /^[a-z][a-z-]*:/{if(doc){sub(/:.*/,"",$$1); printf "  make %-12s %s\n",$$1,doc; doc=""}}' $(MAKEFILE_LIST)
+	@awk '/^## /{doc=doc (doc ? "\n                     " : "") substr($$0,4)} /^$$/{doc=""} \
+	  /^[a-z][a-z-]*:/{if(doc){sub(/:.*/,"",$$1); printf "  make %-13s %s\n",$$1,doc; doc=""}}' $(MAKEFILE_LIST)
 	@echo "  Parameters: AS_OF=YYYY-MM-DD FORMATS='html pdf' PARAMS='name=value ...' (see make params)"
 
 .PHONY: venv
-## Create or refresh .venv from the pinned, hashed requirements.txt, with this package installed editable.
+## Create or refresh .venv from the pinned, hashed requirements.txt, with this package installed editable,
+## then set up the git filter that keeps notebook outputs out of git (make git-filter).
 venv: $(VENV_OK)
 
-$(VENV_OK): requirements.txt pyproject.toml
+# $(call install-lock,LOCK): install a hashed lock file into .venv, showing pip's progress (not what is already there)
+define install-lock
+	@echo "installing the pinned Python packages of $(1) into $(VENV)/"
+	@{ $(PY) -m pip install --disable-pip-version-check --no-deps --require-hashes -r $(1); echo $$? > $(VENV)/.pip-status; } \
+	  | grep -v '^Requirement already satisfied\|^Ignoring ' ; exit $$(cat $(VENV)/.pip-status)
+endef
+# Fail on any broken requirement, saying which (pip check's own message).
+PIP_CHECK = @$(PY) -m pip check --disable-pip-version-check > $(VENV)/.pip-check || { cat $(VENV)/.pip-check; exit 1; }
+
+$(VENV_OK): requirements.txt requirements-test.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	@echo "installing the pinned Python packages into $(VENV)/"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.txt
+	$(call install-lock,requirements.txt)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@# a .venv made from an older lock file keeps what that file listed: remove what this one does not
+	@# a .venv made from an older lock file keeps what that file listed: remove what neither lock lists now
 	@$(PY) -c 'import re; from importlib import metadata; norm = lambda n: re.sub(r"[-_.]+", "-", n).lower(); \
-	  locked = {norm(n) for n in re.findall(r"^([A-Za-z0-9_.-]+)==", open("requirements.txt").read(), re.M)}; \
+	  locked = {norm(n) for f in ("requirements.txt", "requirements-test.txt") \
+	            for n in re.findall(r"^([A-Za-z0-9_.-]+)==", open(f).read(), re.M)}; \
 	  extra = {norm(d.metadata["Name"]) for d in metadata.distributions()} - locked - {"pip", "factcheck"}; \
 	  extra and print(" ".join(sorted(extra)))' > $(VENV)/.unlocked
-	@if [ -s $(VENV)/.unlocked ]; then echo "removing packages the lock file no longer lists: $$(cat $(VENV)/.unlocked)"; \
+	@if [ -s $(VENV)/.unlocked ]; then echo "removing packages the lock files no longer list: $$(cat $(VENV)/.unlocked)"; \
 	  $(PY) -m pip uninstall --quiet --disable-pip-version-check -y $$(cat $(VENV)/.unlocked); fi
-	@$(PY) -m pip check --disable-pip-version-check >/dev/null
+	$(PIP_CHECK)
+	@touch $@
+	@$(MAKE) --no-print-directory git-filter
+
+# The test tools of pyproject.toml's [test] extra, added to .venv by `make test` (not by `make report`).
+$(TEST_OK): requirements-test.txt $(VENV_OK)
+	$(call install-lock,requirements-test.txt)
+	$(PIP_CHECK)
 	@touch $@
 
+.PHONY: git-filter
+## In a git clone, set up the nbstripout filter that .gitattributes names (make venv does it): notebooks are staged
+## without outputs or execution counts, whatever JupyterLab saved. Git runs it from the top of the work tree.
+git-filter: $(VENV_OK)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(VENV)/bin/python -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && git config filter.nbstripout.required true && \
+	  echo "git filter nbstripout set up: notebook outputs are stripped on commit"; fi
+
 .PHONY: lock
-## Re-resolve requirements.in and requirements-lab.in into their pinned, hashed .txt files (pip-tools in a throw-away
-## venv). Existing pins are kept where they still fit; delete a line of the .txt to let it move.
+## Re-resolve the hashed lock files with uv (in a throw-away venv), for Linux, macOS and Windows alike:
+## requirements.txt from pyproject.toml and requirements.in, requirements-test.txt adding the [test] extra, and
+## requirements-lab.txt from requirements-lab.in. Pins are kept where they still fit: delete a line to let it move.
 lock:
-	@rm -rf build/lock-venv && $(PYTHON_SYSTEM) -m venv build/lock-venv && build/lock-venv/bin/pip install --quiet pip-tools
-	@for name in requirements requirements-lab; do \
-	  grep -v '^#' $$name.txt > build/$$name.txt 2>/dev/null || true; \
-	  build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
-	    --no-emit-index-url --no-emit-find-links --output-file build/$$name.txt $$name.in || exit 1; \
-	  { grep '^#' $$name.txt; cat build/$$name.txt; } > build/$$name.new && mv build/$$name.new $$name.txt; done
+	@rm -rf build/lock-venv && $(PYTHON_SYSTEM) -m venv build/lock-venv && build/lock-venv/bin/pip install --quiet uv
+	@compile() { name=$$1; shift; grep -v '^#' $$name.txt > build/$$name.txt 2>/dev/null || true; \
+	  build/lock-venv/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --no-header \
+	    --output-file build/$$name.txt "$$@" || exit 1; \
+	  { grep '^#' $$name.txt; cat build/$$name.txt; } > build/$$name.new && mv build/$$name.new $$name.txt; }; \
+	compile requirements pyproject.toml requirements.in && \
+	compile requirements-test pyproject.toml requirements.in --extra test --constraint requirements.txt && \
+	compile requirements-lab requirements-lab.in
 
 .PHONY: system
 ## Make sure Debian's chromium and poppler-utils are present (installed when run as root).
@@ -102,7 +136,12 @@ notebook: $(VENV_OK)
 .PHONY: lab
 ## Open JupyterLab on notebooks/: JupyterLab and nbdime live in .venv-lab, the notebooks run in .venv's kernel.
 lab: $(LAB_OK)
-	$(LAB)/bin/jupyter lab notebooks/
+	$(LAB)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/
+
+.PHONY: lab-headless
+## The same without opening a browser (on a server, or over ssh): open the URL it prints.
+lab-headless: $(LAB_OK)
+	$(LAB)/bin/jupyter lab --no-browser $(LAB_ROOT) $(LAB_ARGS) notebooks/
 
 $(LAB_OK): requirements-lab.txt $(VENV_OK)
 	@test -x $(LAB)/bin/python || $(PYTHON_SYSTEM) -m venv $(LAB)
@@ -118,13 +157,13 @@ check-fresh: $(VENV_OK)
 
 .PHONY: test
 ## Check the committed report is fresh, then run the unit tests and the build tests.
-test: $(VENV_OK) system
+test: $(TEST_OK) system
 	@$(MAKE) --no-print-directory check-fresh
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 .PHONY: test-unit
 ## The fast unit tests only (under 30 s).
-test-unit: $(VENV_OK)
+test-unit: $(TEST_OK)
 	$(PY) -m pytest -q -p no:cacheprovider -m "not build" tests
 
 .PHONY: bench
@@ -139,13 +178,19 @@ bench-peers: $(VENV_OK) system
 
 .PHONY: mutation
 ## Mutation testing of the pure modules against the unit tests (slow; not part of make test); prints the score.
-mutation: $(VENV_OK)
+mutation: $(TEST_OK)
 	@rm -rf mutants  # mutmut keeps old verdicts in mutants/: start afresh for a true score
 	@$(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
 	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null
 	@$(VENV)/bin/mutmut results > mutants/survivors.txt || true
 	@$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); t = s["total"] - s.get("skipped", 0); \
 	  k = s["killed"] + s.get("timeout", 0); print("mutation score: %d of %d mutants killed (%.1f %%); survivors in mutants/survivors.txt" % (k, t, 100 * k / max(t, 1)))'
+
+.PHONY: rebuild
+## Force a cold build: drop build/ (executed notebooks, caches) and rebuild report/ or the view from scratch.
+rebuild: $(VENV_OK) system
+	rm -rf build
+	@$(FACTCHECK) build --force --jobs $(JOBS) $(ASSIGN)
 
 .PHONY: clean
 ## Remove everything derived except report/ (build/, views/).

@@ -5,10 +5,9 @@ from .vocab import OUTCOME_LABELS, VERDICT_LABELS
 
 CHECKABLE = {"supported", "partly_supported", "inaccurate"}
 
-# ClaimReview's reviewRating needs a number. Verdicts on the true–false scale map to 1..5;
-# verdicts off that scale (unverifiable, opinion, forecast) get -1, "not rated on the scale".
-RATING_VALUES = {"inaccurate": 1, "partly_supported": 3, "supported": 5,
-                 "unverifiable": -1, "opinion": -1, "forecast": -1}
+# ClaimReview's numeric scale, 1..5, covers the verdicts on the true–false scale. A verdict off it (unverifiable,
+# opinion, forecast) is rated by its name alone (alternateName), with no number and no scale to misread.
+RATING_VALUES = {"inaccurate": 1, "partly_supported": 3, "supported": 5}
 BEST_RATING, WORST_RATING = 5, 1
 
 
@@ -163,9 +162,8 @@ def claim_reviews(claims, article, report_url, corrections=None, reviewer=None):
             "reviewRating": {
                 "@type": "Rating",
                 "alternateName": VERDICT_LABELS[claim["verdict"]],
-                "ratingValue": RATING_VALUES[claim["verdict"]],
-                "bestRating": BEST_RATING,
-                "worstRating": WORST_RATING,
+                **({"ratingValue": RATING_VALUES[claim["verdict"]], "bestRating": BEST_RATING, "worstRating": WORST_RATING}
+                   if claim["verdict"] in RATING_VALUES else {}),
                 "ratingExplanation": claim["conclusion"],
             },
             "itemReviewed": {
@@ -180,3 +178,13 @@ def claim_reviews(claims, article, report_url, corrections=None, reviewer=None):
             review["dateModified"] = modified
         reviews.append(review)
     return reviews
+
+
+def with_summaries(register, summaries):
+    """The register with each claim's summary and claimant. Validation refuses a claim without a summary row; should
+    one get through, this fails naming it instead of dropping it from the counts (as an inner join would)."""
+    joined = register.merge(summaries, on="claim_id", how="left", validate="one_to_one", indicator=True)
+    missing = joined.loc[joined["_merge"] == "left_only", "claim_id"].tolist()
+    if missing:
+        raise ValueError(f"claim(s) {', '.join(missing)} have no row in data/claim_summaries.csv: add one each")
+    return joined.drop(columns="_merge")

@@ -119,18 +119,25 @@ def validate_data(progress, reuse=True):
     stamp.write_text(key)
 
 
-def build(assignments, jobs, progress):
+def build(assignments, jobs, progress, force=False):
     from .pipeline import publish
 
     validate_data(progress)  # first: the parameters' date range is read from the data
+    notebooks, ignored = config.notebooks()
+    missing = [relative(path) for path in notebooks if not path.exists()]
+    if missing:
+        raise BuildError(f"{', '.join(missing)} declared in factcheck/config.py NOTEBOOK_INPUTS but not found: "
+                         "restore the notebook or remove its entry")
+    for path in ignored:
+        progress.say(f"ignored {relative(path)}: not declared in factcheck/config.py NOTEBOOK_INPUTS "
+                     "(declare a new notebook there with the tables it reads; delete a stray executed copy)")
     values, defaults = resolved(assignments)
     out = output_folder(values, defaults)
-    if not stale_reasons(out, values):
+    if not force and not stale_reasons(out, values):
         progress.say(f"{relative(out)}/ is up to date with its inputs")
         Path(out / MANIFEST).touch()
         return out
     view = out.name if out != config.REPORT else "report"
-    notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
     from .pipeline.execute import execute_all
 
     with progress.step(f"execute {len(notebooks)} notebooks ({jobs} at a time; unchanged ones are reused)"):
@@ -139,7 +146,7 @@ def build(assignments, jobs, progress):
     with publish.exclusive(out):
         staging = publish.staging_folder(out)
         try:
-            _assemble(executed, values, staging, progress)
+            _assemble(executed, values, staging, progress, standard=out == config.REPORT)
             publish.swap_in(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -150,16 +157,18 @@ def build(assignments, jobs, progress):
     return out
 
 
-def _assemble(executed, values, staging, progress):
+def _assemble(executed, values, staging, progress, standard):
+    """Only the standard report is published at site_url: a view gets no absolute address of its own."""
     from .pipeline.assemble import assemble
     from .pipeline.execute import declared_inputs
     from .pipeline.provenance import CRATE, write_crate
-    from .render import PROJECT, REPORT_TITLE
+    from .render import PROJECT, REPORT_TITLE, report_address
 
     hashes = input_hashes()
     manifest = manifest_for(values, hashes, {})
     with progress.step("assemble HTML"):
-        written = assemble(executed, values, manifest, staging)
+        address = report_address(values["site_url"]) if standard else None
+        written = assemble(executed, values, manifest, staging, address)
     if "pdf" in values["formats"]:
         from .pipeline.browser import print_pdf
 
@@ -182,7 +191,7 @@ def run_notebook(stem, assignments, progress):
 
     notebook = config.NOTEBOOKS / f"{stem}.ipynb"
     if not notebook.exists():
-        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS.glob("*.ipynb")))
+        names = ", ".join(p.stem for p in config.notebooks()[0])
         raise BuildError(f"no notebook {stem!r}: choose one of {names}")
     validate_data(progress)
     values, defaults = resolved(assignments)
@@ -207,7 +216,9 @@ def check_fresh():
     values, _ = resolved([])
     problems = stale_reasons(config.REPORT, values)
     if problems:
-        raise BuildError("the committed report is stale:\n  " + "\n  ".join(problems) + "\nRun `make report` and commit report/.")
+        raise BuildError("the committed report is stale:\n  " + "\n  ".join(problems)
+                         + "\nRun `make report`, then commit report/ alone (`git add report/`): notebooks/ holds no "
+                         "outputs to commit.")
     print("report/ is up to date with its inputs")
 
 
@@ -219,6 +230,7 @@ def main(argv=None):
     b = sub.add_parser("build", help="build report/ (default parameters) or views/<parameters>/")
     b.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
     b.add_argument("--jobs", type=int, default=2)
+    b.add_argument("--force", action="store_true", help="rebuild even if the output is up to date with its inputs")
     n = sub.add_parser("notebook", help="execute one notebook into build/notebooks/")
     n.add_argument("notebook")
     n.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
@@ -236,7 +248,7 @@ def main(argv=None):
     try:
         if args.command == "build":
             with build_cache(config.BUILD / "cache"):
-                build(args.assignments, args.jobs, progress)
+                build(args.assignments, args.jobs, progress, args.force)
         elif args.command == "notebook":
             with build_cache(config.BUILD / "cache"):
                 run_notebook(args.notebook, args.assignments, progress)

@@ -1,7 +1,25 @@
-"""Every path the project uses, anchored at the project root so nothing depends on the working directory."""
+"""Every path the project uses, anchored at the project root, which is found once: the folder named by
+FACTCHECK_ROOT, else the nearest folder holding the project's marker (data/datapackage.json) at or above the working
+directory, else the folder this package sits in when installed editable. Anywhere inside a project folder, or with
+FACTCHECK_ROOT set, works the same whether the package is installed editable or not."""
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT_ENV = "FACTCHECK_ROOT"
+MARKER = Path("data") / "datapackage.json"
+
+
+def find_root(start=None, environ=os.environ):
+    if environ.get(ROOT_ENV):
+        return Path(environ[ROOT_ENV]).resolve()
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents, Path(__file__).resolve().parent.parent):
+        if (folder / MARKER).is_file():
+            return folder
+    return start  # no project here: every input is then reported missing under the working directory
+
+
+ROOT = find_root()
 DATA = ROOT / "data"
 DATAPACKAGE = DATA / "datapackage.json"
 ARTICLE_TEXT = DATA / "article.txt"
@@ -49,3 +67,11 @@ ROW_DATE = {
     "forecast_outcomes": "judged_from",
     "claim_updates": "date",
 }
+
+
+def notebooks():
+    """The notebooks the build runs (those declared in NOTEBOOK_INPUTS, in name order), and the other *.ipynb files
+    in notebooks/ that it leaves alone: a stray executed copy, or a new notebook not declared yet."""
+    found = sorted(NOTEBOOKS.glob("*.ipynb"))
+    return ([NOTEBOOKS / f"{stem}.ipynb" for stem in sorted(NOTEBOOK_INPUTS)],
+            [path for path in found if path.stem not in NOTEBOOK_INPUTS])

@@ -411,7 +411,7 @@ def publication_info(params, record, info):
         "title": record["headline"],
         "description": record["dek"],
         "project": PROJECT, "project_note": PROJECT_NOTE, "site_url": site_url, "repo_url": repo_url,
-        "canonical": report_address(site_url), "issues_url": repo_url + "/issues/new",
+        "issues_url": repo_url + "/issues/new",
         "reviewed": record["reviewed"], "updated": record["updated"],
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),

@@ -49,12 +49,7 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
             hint = f"the quote is at start={found}, end={found + len(quote)}" if found >= 0 else "the quote is not in data/article.txt"
             errors.append(DataError(rel("claims"), number, "quote",
                                     f"article text at offsets {start}-{end} is {actual[:60]!r}, not the quote; {hint}"))
-    if "claim_sources" in tables:
-        evidenced = {row["claim_id"] for _, row in tables["claim_sources"]}
-        for number, row in claims:
-            if row.get("claim_id") and row["claim_id"] not in evidenced:
-                errors.append(DataError(rel("claims"), number, "claim_id",
-                                        f"claim {row['claim_id']!r} cites no source: add a row to data/claim_sources.csv"))
+    errors += incomplete_claims(tables, rel)
     if "sources" in tables and not incomplete:
         cited = {row.get("source_id") for name, rows in tables.items() if name != "sources" for _, row in rows}
         for number, row in tables["sources"]:
@@ -67,6 +62,30 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
     for number, _ in article_rows[1:]:
         errors.append(DataError(rel("article"), number, "",
                                 f"extra row: the file must hold exactly one row (found {len(article_rows)}); remove it"))
+    return errors
+
+
+# What every claim needs before it is published (CONTRIBUTING.md, "Add a claim"): the fields of its verdict, a summary
+# row (the front page's table and the ClaimReview are built from claims joined with their summaries) and a source.
+VERDICT_FIELDS = ("verdict", "conclusion", "explanation", "checked")
+CLAIM_PARTS = {"claim_summaries": "has no summary: add a row to data/claim_summaries.csv (claim_id, summary, claimant)",
+               "claim_sources": "cites no source: add a row to data/claim_sources.csv"}
+
+
+def incomplete_claims(tables, rel):
+    """One error per missing part of each claim, naming the claim and the part: a claim must never drop out of the
+    report's counts, or reach it without its verdict, for want of a row elsewhere."""
+    errors = []
+    present = {name: {row.get("claim_id") for _, row in tables[name]} for name in CLAIM_PARTS if name in tables}
+    for number, row in tables.get("claims", []):
+        claim = row.get("claim_id")
+        if not claim:
+            continue
+        errors += [DataError(rel("claims"), number, field, f"claim {claim!r} has no {field}: fill it in "
+                              f"(a verdict needs {', '.join(VERDICT_FIELDS)})")
+                   for field in VERDICT_FIELDS if not (row.get(field) or "").strip()]
+        errors += [DataError(rel("claims"), number, "claim_id", f"claim {claim!r} {problem}")
+                   for name, problem in CLAIM_PARTS.items() if name in present and claim not in present[name]]
     return errors
 
 
@@ -104,8 +123,11 @@ def validate(package_path=config.DATAPACKAGE):
     errors += package.foreign_key_problems(readable)
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
-    errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
+    project = _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
                               incomplete=len(readable) < len(package.names) or bool(article_problems))
+    # an empty verdict field is reported once, naming the claim, instead of by the schema's bare "a value is required"
+    named = {(e.path, e.row, e.field) for e in project if e.field in VERDICT_FIELDS}
+    errors = [e for e in errors if (e.path, e.row, e.field) not in named] + project
     if not errors:  # checks across tables assume every table read cleanly
         from .consistency import consistency_errors
         from .data import load_table

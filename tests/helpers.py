@@ -8,7 +8,8 @@ from pathlib import Path
 from factcheck import config
 from factcheck.pipeline.browser import launch_chromium, open_report  # noqa: F401 (used by the tests)
 
-PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "pyproject.toml", "Makefile")
+PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "requirements-test.txt", "pyproject.toml",
+                 "Makefile", ".gitattributes")
 
 
 def copy_project(destination):
@@ -116,8 +117,8 @@ def fake_previous_report(project):
     return digests(report)
 
 
-def crate_problems(folder, cache_dir):
-    """What roc-validator finds at REQUIRED severity in the Process Run Crate in `folder`, checked offline.
+def crate_problems(folder, cache_dir, severity="REQUIRED"):
+    """What roc-validator finds at `severity` in the Process Run Crate in `folder`, checked offline.
 
     The validator resolves the crate's JSON-LD context over HTTP; with no network, its HTTP cache is first given
     the RO-Crate context that ships inside the `rocrate` package.
@@ -141,6 +142,6 @@ def crate_problems(folder, cache_dir):
     cache = str(Path(cache_dir) / "http-cache")
     requests_cache.CachedSession(cache, backend="sqlite").cache.save_response(response)
     settings = services.ValidationSettings(rocrate_uri=str(folder), profile_identifier="process-run-crate",
-                                           requirement_severity="REQUIRED", offline=True, cache_path=cache)
+                                           requirement_severity=severity, offline=True, cache_path=cache)
     result = services.validate(settings)
     return [f"{issue.message} ({getattr(issue, 'violatingEntity', '')})" for issue in result.get_issues()]

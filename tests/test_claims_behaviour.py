@@ -177,7 +177,9 @@ def test_a_claim_review_in_full():
                          "datePublished": "2024-01-10", "appearance": appearance, "firstAppearance": appearance},
     }
     # checked on 20 November, corrected on the 24th; a claim without a claimant is the article's authors'
-    assert reviews[1]["dateModified"] == "2026-11-24" and reviews[1]["reviewRating"]["ratingValue"] == -1
+    assert reviews[1]["dateModified"] == "2026-11-24"
+    # a forecast is off the 1..5 scale: named, with no number and no scale
+    assert reviews[1]["reviewRating"] == {"@type": "Rating", "alternateName": "Forecast", "ratingExplanation": "c2"}
     assert reviews[1]["itemReviewed"]["author"] == [{"@type": "Person", "name": "A"}, {"@type": "Person", "name": "B"}]
 
 

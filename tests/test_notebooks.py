@@ -29,7 +29,10 @@ def test_every_notebook_declares_its_inputs():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_notebook_has_no_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    executed = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not executed, (f"notebooks/{path.name} carries outputs or execution counts in cells {executed}: strip them with "
+                          f"`.venv/bin/python -m nbstripout --keep-id notebooks/{path.name}` (`make venv` sets up the git "
+                          "filter that does this on every commit)")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -41,7 +41,7 @@ def test_each_execution_is_an_action_with_instrument_parameters_inputs_and_resul
     assert {(o["name"], o["value"]) for o in objects if o["@type"] == "PropertyValue"} == {
         ("as_of", "2024-02-01"), ("attack_rate_days", "14")}
     assert graph[action["result"]["@id"]]["sha256"] == executed_hash
-    assert {"@id": action["@id"]} in graph["./"]["mentions"]
+    assert graph["./"]["mentions"] == {"@id": action["@id"]}  # the one run, as a single value
 
 
 def test_inputs_outputs_and_software_are_listed_with_their_hashes(crate):
@@ -66,3 +66,22 @@ def test_roc_validator_accepts_the_crate(crate, tmp_path):
     metadata, *_, folder, _, _ = crate
     (folder / "ro-crate-metadata.json").write_text(json.dumps(metadata))
     assert crate_problems(folder, tmp_path) == []
+
+
+# The warnings roc-validator still gives at RECOMMENDED severity, each kept on purpose (README, "Verifying a build").
+KNOWN_RECOMMENDED = (
+    "Web-based Data Entity ",  # ... is not available: inputs are addressed in the repository, checked offline
+    "Web-based Data Entities SHOULD have a `sdDatePublished` property",  # nothing is fetched: no access date to give
+    "The Action SHOULD have an endTime",  # no wall-clock time, so the crate is reproducible
+)
+
+
+def test_at_recommended_severity_only_the_documented_warnings_remain(crate, tmp_path):
+    metadata, *_, folder, _, _ = crate
+    (folder / "ro-crate-metadata.json").write_text(json.dumps(metadata))
+    problems = crate_problems(folder, tmp_path, "RECOMMENDED")
+    assert problems, "roc-validator found nothing: update README and KNOWN_RECOMMENDED"
+    unexplained = [p for p in problems if not p.startswith(KNOWN_RECOMMENDED)]
+    assert not unexplained, unexplained
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{kind.strip()}" in readme for kind in KNOWN_RECOMMENDED)

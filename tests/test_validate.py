@@ -30,7 +30,7 @@ CASES = [
     (*set_cell("attacks", "total", "abc"), "data/attacks.csv row 2, field 'total': 'abc' is not a valid integer"),
     (*set_cell("events", "date", "2024-02-30"), "data/events.csv row 2, field 'date': '2024-02-30' is not a valid date"),
     (*set_cell("troop_levels", "date", "13/01/2007"), "data/troop_levels.csv row 2, field 'date'"),
-    (*set_cell("claims", "conclusion", ""), "data/claims.csv row 2, field 'conclusion': is empty, but a value is required"),
+    (*set_cell("claims", "conclusion", ""), "data/claims.csv row 2, field 'conclusion': claim 'C01' has no conclusion: fill it in"),
     (*set_cell("claims", "verdict", "mostly_true"), "field 'verdict': 'mostly_true' is not an allowed value"),
     (*set_cell("sources", "reliability", "blog"), "field 'reliability': 'blog' is not an allowed value"),
     (*set_cell("events", "event_id", "E002", row=1), "data/events.csv row 3, field 'event_id': duplicate id"),

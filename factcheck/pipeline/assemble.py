@@ -101,7 +101,7 @@ def publication_record(notebooks):
                      "with a cell tagged remove-cell that calls publish(summary.publication_record(...))")
 
 
-def report_info(parameters, manifest, record):
+def report_info(parameters, manifest, record, address=None):
     from ..render import REPORT_TITLE, publication_info
 
     as_of, article = parameters["as_of"], record["article"]
@@ -121,19 +121,22 @@ def report_info(parameters, manifest, record):
         "parameters": parameters,
         "packages": manifest["packages"],
         "inputs": manifest["inputs"],
+        "canonical": address,
     })
 
 
-def assemble(executed, parameters, manifest, staging):
-    """report.html and claimreview.jsonld into `staging`; returns the names written."""
+def assemble(executed, parameters, manifest, staging, address=None):
+    """report.html and claimreview.jsonld into `staging`; returns the names written. `address` is where the page is
+    published: its canonical URL and the base of the ClaimReview URLs. Without one (a view), these stay relative to
+    the page, so a view never claims the standard report's addresses."""
     from ..claims import reviews_at
-    from ..render import report_address
 
     notebooks = read_executed(executed)
     record = publication_record(notebooks)
-    reviews = reviews_at(record["claim_reviews"], report_address(parameters["site_url"]))
+    reviews = reviews_at(record["claim_reviews"], address) if address else record["claim_reviews"]
     reviews_json = json.dumps(reviews, ensure_ascii=False, separators=(",", ":"))
-    html = render_html(notebooks, report_info(parameters, manifest, record), reviews_json.replace("</", "<\\/"))
+    info = report_info(parameters, manifest, record, address)
+    html = render_html(notebooks, info, reviews_json.replace("</", "<\\/"))
     (staging / "report.html").write_text(html, encoding="utf-8")
     (staging / "claimreview.jsonld").write_text(reviews_json + "\n", encoding="utf-8")
     return ["report.html", "claimreview.jsonld"]

@@ -4,19 +4,28 @@ The report names its inputs by content, never by commit, so a fresh clone rebuil
 """
 import hashlib
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
 from .. import config
 
-DIRECT_DEPENDENCIES = ("pandas", "altair", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyter-client",
-                       "frictionless", "playwright", "vl-convert-python", "PyYAML", "Jinja2", "filelock", "pikepdf")
 MANIFEST = "manifest.json"
 
 
 def relative(path):
+    """A path as the repository names it: the package's own files as factcheck/..., wherever it is installed."""
     path = Path(path).resolve()
-    return str(path.relative_to(config.ROOT)) if path.is_relative_to(config.ROOT) else str(path)
+    for base, anchor in ((config.PACKAGE, config.PACKAGE.parent), (config.ROOT, config.ROOT)):
+        if path.is_relative_to(base):
+            return str(path.relative_to(anchor))
+    return str(path)
+
+
+def located(name):
+    """The file a name from `relative` stands for."""
+    anchor = config.PACKAGE.parent if Path(name).parts[0] == config.PACKAGE.name else config.ROOT
+    return anchor / name
 
 
 def sha256(path):
@@ -25,11 +34,11 @@ def sha256(path):
 
 def input_files():
     """Everything the report is a function of: data, notebooks, parameters, lock file, templates and package."""
-    patterns = [(config.DATA, "*"), (config.NOTEBOOKS, "*.ipynb"), (config.TEMPLATE_DIR, "**/*"),
-                (config.PACKAGE, "**/*.py")]
+    patterns = [(config.DATA, "*"), (config.TEMPLATE_DIR, "**/*"), (config.PACKAGE, "**/*.py")]
     files = [p for folder, pattern in patterns for p in folder.glob(pattern)
              if p.is_file() and "__pycache__" not in p.parts]
-    return sorted(files + [config.PARAMS_FILE, config.LOCK_FILE])
+    notebooks = [p for p in config.notebooks()[0] if p.exists()]
+    return sorted(files + notebooks + [config.PARAMS_FILE, config.LOCK_FILE])
 
 
 def input_hashes():
@@ -41,8 +50,14 @@ def digest_of(hashes):
     return hashlib.sha256("".join(f"{p}\0{h}\n" for p, h in sorted(hashes.items())).encode()).hexdigest()
 
 
+def direct_dependencies():
+    """The runtime dependencies pyproject.toml declares (the installed package's metadata), without the extras."""
+    return [re.match(r"[A-Za-z0-9_.-]+", requirement).group() for requirement in metadata.requires(config.PACKAGE.name)
+            if "extra ==" not in requirement]
+
+
 def package_versions():
-    return {name: metadata.version(name) for name in DIRECT_DEPENDENCIES}
+    return {name: metadata.version(name) for name in direct_dependencies()}
 
 
 def manifest_for(parameters, hashes, outputs):

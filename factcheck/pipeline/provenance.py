@@ -11,8 +11,7 @@ from rocrate.model.contextentity import ContextEntity
 from rocrate.model.softwareapplication import SoftwareApplication
 from rocrate.rocrate import ROCrate
 
-from .. import config
-from .manifest import relative, sha256
+from .manifest import located, relative, sha256
 
 CRATE = "ro-crate-metadata.json"
 PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
@@ -53,7 +52,7 @@ def crate_for(manifest, runs, folder, title, organisation):
         return crate.get(repository_address(repo_url, path)) or crate.add_file(
             repository_address(repo_url, path), fetch_remote=False, properties={
                 "name": path, "encodingFormat": encoding_format(path), "sha256": manifest["inputs"][path],
-                "contentSize": str((config.ROOT / path).stat().st_size), **properties})
+                "contentSize": str(located(path).stat().st_size), **properties})
 
     for name in sorted(manifest["outputs"]):
         crate.add_file(folder / name, dest_path=name, properties={
@@ -67,7 +66,7 @@ def crate_for(manifest, runs, folder, title, organisation):
                                "url": repository_address(repo_url, path), "version": manifest["inputs"][path][:12],
                                "softwareRequirements": software})
     for path in sorted(manifest["inputs"]):
-        add_input(config.ROOT / path)
+        add_input(located(path))
     values, actions = {}, []
     for notebook, executed, notebook_parameters, data_files in runs:
         stem = Path(notebook).stem
@@ -84,7 +83,7 @@ def crate_for(manifest, runs, folder, title, organisation):
             "agent": publisher,
         }, object=[add_input(path) for path in data_files] + [values[(n, v)] for n, v in sorted(notebook_parameters.items())],
             result=result))
-    root["mentions"] = actions
+    root["mentions"] = actions if len(actions) != 1 else actions[0]  # RO-Crate 1.1: one value, not a one-item list
     return crate.metadata.generate()
 
 
