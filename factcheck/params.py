@@ -25,7 +25,7 @@ class ConfigError(ParameterError):
 COMMON_KEYS = ("default", "type", "help", "scope")
 TYPE_KEYS = {"date": (), "integer": ("minimum", "maximum"), "list": ("choices",), "string": (), "url": ()}
 SCOPES = ("notebooks", "assembly")
-URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s]*)?")
+URL = re.compile(r'https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s<>"]*)?')  # as the schema's URL pattern in data/
 
 
 def _load_yaml(path):

@@ -172,7 +172,8 @@ def test_http_urls_are_kept(url):
 
 
 @pytest.mark.parametrize("url", ["example.org", "https://", "https://exa mple.org", "https://example.org/a b",
-                                 "ftp://example.org", "https://example.org:port/"])
+                                 "ftp://example.org", "https://example.org:port/",
+                                 "https://example.org/<!--<script>", 'https://example.org/"onmouseover=x'])
 def test_anything_but_an_http_url_is_refused(url):
     with pytest.raises(params.ParameterError) as raised:
         coerce(URL, url)

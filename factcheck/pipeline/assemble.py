@@ -6,6 +6,8 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+from markupsafe import Markup
+
 import nbformat
 from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
@@ -17,6 +19,15 @@ from ..config import VEGA_LITE_MIMETYPE as VEGA_LITE
 from . import BuildError
 
 HIDDEN_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+# Inside <script>, `</script>` ends the block and `<!--` can make the parser swallow the rest of the page; JavaScript
+# also reads U+2028/U+2029 as line ends. Written as JSON escapes, they keep their meaning and lose their effect.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value):
+    """`value` as JSON safe to place inside a <script> block: the one way any JSON reaches the page."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))
 
 
 def vega_bundle():
@@ -64,7 +75,7 @@ class ReportExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-def render_html(notebooks, report_info, claim_reviews_json):
+def render_html(notebooks, report_info, claim_reviews):
     from traitlets.config import Config
 
     from ..render import bytecode_cache, table_of_contents
@@ -82,7 +93,8 @@ def render_html(notebooks, report_info, claim_reviews_json):
     exporter = ReportExporter(config=c, template_name=config.TEMPLATE_NAME,
                             extra_template_basedirs=[str(config.TEMPLATE_DIR)])
     exporter.environment.bytecode_cache = bytecode_cache()
-    resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews_json,
+    exporter.register_filter("script_json", script_json)
+    resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews,
                  "metadata": {"name": report_info["title"]}}
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
     if 'class="jp-CodeMirrorEditor' in html:
@@ -132,8 +144,8 @@ def assemble(executed, parameters, manifest, staging):
     notebooks = read_executed(executed)
     record = publication_record(notebooks)
     reviews = reviews_at(record["claim_reviews"], report_address(parameters["site_url"]))
-    reviews_json = json.dumps(reviews, ensure_ascii=False, separators=(",", ":"))
-    html = render_html(notebooks, report_info(parameters, manifest, record), reviews_json.replace("</", "<\\/"))
+    html = render_html(notebooks, report_info(parameters, manifest, record), reviews)
     (staging / "report.html").write_text(html, encoding="utf-8")
-    (staging / "claimreview.jsonld").write_text(reviews_json + "\n", encoding="utf-8")
+    (staging / "claimreview.jsonld").write_text(json.dumps(reviews, ensure_ascii=False, separators=(",", ":")) + "\n",
+                                                encoding="utf-8")
     return ["report.html", "claimreview.jsonld"]
