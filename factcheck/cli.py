@@ -6,6 +6,7 @@
 """
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -13,7 +14,6 @@ import signal
 import sys
 import time
 import traceback
-from pathlib import Path
 from urllib.parse import quote
 
 from . import config, params
@@ -44,24 +44,66 @@ class Progress:
         self.say(f"  {stem} done in {seconds:.1f} s, {done}/{total}")
 
 
-def parse_assignments(items):
+# What make passes in the environment (never in a shell command): the variable, and the parameter it sets.
+MAKE_VARIABLES = {"FACTCHECK_AS_OF": ("AS_OF", "as_of"), "FACTCHECK_FORMATS": ("FORMATS", "formats"),
+                  "FACTCHECK_PARAMS": ("PARAMS", None)}
+MAX_VALUE_LENGTH = 200  # no parameter needs more
+MAX_VIEW_NAME = 160  # a folder name must stay under the file system's 255 bytes, with room for publishing's prefixes
+
+
+def _split_params(text):
+    """PARAMS='a=1 formats=html pdf' as ['a=1', 'formats=html pdf']: a word without `=` continues the value before."""
+    items = []
+    for word in text.split():
+        if "=" not in word and items:
+            items[-1] += " " + word
+        else:
+            items.append(word)
+    return items
+
+
+def make_assignments(environ=os.environ):
+    """(item, where it came from) for each parameter make passed in the environment."""
+    found = []
+    for variable, (make_name, parameter) in MAKE_VARIABLES.items():
+        text = environ.get(variable, "").strip()
+        if text and parameter:
+            found.append((f"{parameter}={text}", f"{make_name}={text}"))
+        elif text:
+            found += [(item, f"PARAMS={item}") for item in _split_params(text)]
+    return found
+
+
+def parse_assignments(items, environ=os.environ):
+    """{name: value} from the command line's name=value items and make's variables. A parameter given two ways with
+    two values, an item that is not name=value, or an over-long value is refused, naming where it came from."""
     from .params import ParameterError
 
-    pairs = {}
-    for item in items:
+    pairs, origins = {}, {}
+    for item, origin in [(item, f"the argument {item!r}") for item in items] + make_assignments(environ):
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ParameterError(f"parameter {item!r} is not of the form name=value")
-        pairs[name.strip()] = value.strip()
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            raise ParameterError(f"{origin} is not of the form name=value")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise ParameterError(f"parameter {name} is {len(value)} characters long (from {origin[:60]}...): "
+                                 f"no value may exceed {MAX_VALUE_LENGTH}")
+        if name in pairs and pairs[name] != value:
+            raise ParameterError(f"parameter {name} is given twice, as {origins[name]} and as {origin}: give it once")
+        pairs[name], origins[name] = value, origin
     return pairs
 
 
 def view_name(parameters, defaults):
     """`as_of=2024-01-10,formats=html` from the parameters that differ from the defaults ('' for the standard report).
-    Characters a folder name cannot hold, such as the slashes of a URL, are percent-encoded."""
+    Characters a folder name cannot hold, such as the slashes of a URL, are percent-encoded; a name too long for a
+    folder is cut, with a digest of the whole name to keep it unique (its manifest lists the parameters)."""
     def shown(value):
         return quote("+".join(map(str, value)) if isinstance(value, list) else str(value), safe="-_.+:@")
-    return ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
+    name = ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
+    if len(name) > MAX_VIEW_NAME:
+        name = name[:MAX_VIEW_NAME - 17] + "," + hashlib.sha256(name.encode()).hexdigest()[:16]
+    return name
 
 
 def output_folder(parameters, defaults):
@@ -127,7 +169,6 @@ def build(assignments, jobs, progress):
     out = output_folder(values, defaults)
     if not stale_reasons(out, values):
         progress.say(f"{relative(out)}/ is up to date with its inputs")
-        Path(out / MANIFEST).touch()
         return out
     view = out.name if out != config.REPORT else "report"
     notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
@@ -218,9 +259,9 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build report/ (default parameters) or views/<parameters>/")
     b.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
-    b.add_argument("--jobs", type=int, default=2)
+    b.add_argument("--jobs", type=int, default=os.environ.get("FACTCHECK_JOBS") or "2")
     n = sub.add_parser("notebook", help="execute one notebook into build/notebooks/")
-    n.add_argument("notebook")
+    n.add_argument("notebook", nargs="?", default=os.environ.get("FACTCHECK_NOTEBOOK", ""))
     n.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
     sub.add_parser("check-fresh", help="fail if report/ is stale against its inputs")
     sub.add_parser("views", help="list the built views and whether each is fresh")

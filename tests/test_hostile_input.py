@@ -1,11 +1,17 @@
 """Hostile input and faults: no value can blank the page, run a command, or leave a stale, missing or half report."""
 import json
+import os
+import re
 
 import html5rdf
 import nbformat
+import pytest
 
+from factcheck import cli
 from factcheck.config import PUBLICATION_MIMETYPE
+from factcheck.params import ParameterError
 from factcheck.pipeline.assemble import assemble
+from tests.helpers import copy_project, run_make
 
 HOSTILE = "<!--<script>alert(1)</script>&\u2028"
 
@@ -47,3 +53,61 @@ def test_a_value_that_opens_a_comment_in_a_script_block_leaves_the_page_whole(tm
     assert embedded["claimreview"][0]["reviewRating"]["ratingExplanation"] == HOSTILE
     for script in scripts:
         assert not {"<", ">", "&", "\u2028"} & set(script.text), script.text[:80]
+
+
+# --- parameters never meet a shell ------------------------------------------------------------------------------
+
+PAYLOADS = [";touch {marker};", "&touch {marker}&", "$(touch {marker})", "`touch {marker}`", "'\"touch {marker}\"'",
+            "javascript:alert(1)"]
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("hostile") / "project")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("variable", ["AS_OF", "PARAMS", "FORMATS"])
+def test_a_parameter_reaches_the_build_as_data_and_is_named_when_refused(sandbox, tmp_path, variable, payload):
+    marker = tmp_path / "ran"
+    value = "2024-01-10" + payload.format(marker=marker)
+    assignment = {"AS_OF": value, "PARAMS": f"as_of={value}", "FORMATS": value}[variable]
+    result = run_make(sandbox, "report", f"{variable}={assignment}", timeout=120)
+    assert result.returncode != 0
+    assert not marker.exists(), "a parameter ran as a shell command"
+    name = "formats" if variable == "FORMATS" else "as_of"
+    assert f"Bad parameter: parameter {name}={value!r}" in result.stderr, result.stderr
+
+
+def test_make_asks_the_build_whatever_the_modification_times(sandbox):
+    """Freshness has one judge, the build's content hashes: make runs it even when report/ looks newer than every input."""
+    report = sandbox / "report"
+    report.mkdir(exist_ok=True)
+    (report / "manifest.json").write_text("{}")
+    os.utime(report / "manifest.json", (4102444800, 4102444800))  # 2100
+    result = run_make(sandbox, "--dry-run", "report")
+    assert re.search(r"-m factcheck +build", result.stdout), result.stdout
+
+
+def test_parameters_from_make_arrive_whole_and_each_may_be_given_once():
+    environ = {"FACTCHECK_AS_OF": "2024-01-10", "FACTCHECK_PARAMS": "site_url=https://e.org/?a=1&b=$(x) formats=html pdf"}
+    assert cli.parse_assignments(["attack_rate_days=14"], environ) == {
+        "as_of": "2024-01-10", "site_url": "https://e.org/?a=1&b=$(x)", "formats": "html pdf", "attack_rate_days": "14"}
+    with pytest.raises(ParameterError) as raised:
+        cli.parse_assignments([], {"FACTCHECK_AS_OF": "2024-01-10", "FACTCHECK_PARAMS": "as_of=2024-01-12"})
+    assert str(raised.value) == ("parameter as_of is given twice, as AS_OF=2024-01-10 and as PARAMS=as_of=2024-01-12: "
+                                 "give it once")
+    with pytest.raises(ParameterError) as raised:
+        cli.parse_assignments(["site_url=https://e.org/" + "a" * 300], {})
+    assert str(raised.value).startswith("parameter site_url is 314 characters long (from the argument")
+    assert str(raised.value).endswith("no value may exceed 200")
+    with pytest.raises(ParameterError, match="^PARAMS=oops is not of the form name=value$"):
+        cli.parse_assignments([], {"FACTCHECK_PARAMS": "oops"})
+
+
+def test_a_view_name_never_exceeds_what_a_folder_name_may_hold():
+    defaults = {"site_url": "https://e.org/", "repo_url": "https://e.org/r"}
+    long_one = {"site_url": "https://e.org/" + "é" * 180, "repo_url": "https://e.org/" + "b" * 180}
+    other = {**long_one, "repo_url": long_one["repo_url"] + "c"}
+    assert len(cli.view_name(long_one, defaults)) <= cli.MAX_VIEW_NAME
+    assert cli.view_name(long_one, defaults) != cli.view_name(other, defaults)
