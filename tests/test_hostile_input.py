@@ -10,6 +10,7 @@ import pytest
 from factcheck import cli
 from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.params import ParameterError
+from factcheck.pipeline import publish
 from factcheck.pipeline.assemble import assemble
 from tests.helpers import copy_project, run_make
 
@@ -86,6 +87,7 @@ def test_make_asks_the_build_whatever_the_modification_times(sandbox):
     (report / "manifest.json").write_text("{}")
     os.utime(report / "manifest.json", (4102444800, 4102444800))  # 2100
     result = run_make(sandbox, "--dry-run", "report")
+    assert not re.search(r"^report/", (sandbox / "Makefile").read_text(), re.M), "make must own no file of report/"
     assert re.search(r"-m factcheck +build", result.stdout), result.stdout
 
 
@@ -111,3 +113,81 @@ def test_a_view_name_never_exceeds_what_a_folder_name_may_hold():
     other = {**long_one, "repo_url": long_one["repo_url"] + "c"}
     assert len(cli.view_name(long_one, defaults)) <= cli.MAX_VIEW_NAME
     assert cli.view_name(long_one, defaults) != cli.view_name(other, defaults)
+
+
+# --- the published report is never missing or half there --------------------------------------------------------
+
+REPORT_FILES = ("report.html", "report.pdf", "manifest.json")
+
+
+class Killed(BaseException):
+    """A kill -9 at that point: nothing after it runs, no handler sees it."""
+
+
+def _write_report(folder, text):
+    for name in REPORT_FILES:
+        (folder / name).write_text(text)
+
+
+def _whole(folder):
+    """Which report `folder` holds, failing unless it holds every file of one report."""
+    texts = {p.name: p.read_text() for p in folder.iterdir()}
+    assert set(texts) == set(REPORT_FILES) and len(set(texts.values())) == 1, texts
+    return texts["manifest.json"]
+
+
+@pytest.mark.parametrize("can_exchange", [True, False], ids=["one exchange", "two renames"])
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_a_kill_at_any_step_of_publishing_leaves_a_whole_report(tmp_path, monkeypatch, can_exchange, step):
+    out = tmp_path / "report"
+    out.mkdir()
+    _write_report(out, "old")
+    staging = publish.staging_folder(out)
+    _write_report(staging, "new")
+    steps = []
+    real_rename, real_exchange, real_remove = os.rename, publish.exchange, publish.remove
+
+    def fault(function):
+        def at_step(*args):
+            steps.append(function.__name__)
+            if len(steps) == step:
+                raise Killed
+            return function(*args)
+        return at_step
+
+    monkeypatch.setattr(publish.os, "rename", fault(real_rename))
+    monkeypatch.setattr(publish, "exchange", fault(real_exchange if can_exchange else lambda first, second: False))
+    monkeypatch.setattr(publish, "remove", fault(real_remove))
+    try:
+        publish.swap_in(staging, out)
+    except Killed:
+        if can_exchange:
+            assert _whole(out) in ("old", "new"), "the report was missing or half there"
+        monkeypatch.undo()
+        publish.recover(out)  # what the next build does first
+        assert _whole(out) in ("old", "new")
+    else:
+        assert _whole(out) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"], "a leftover of publishing was kept"
+
+
+def test_a_published_folder_has_the_usual_mode_and_an_undeletable_leftover_is_named(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "report"
+    staging = publish.staging_folder(out)
+    _write_report(staging, "new")
+    publish.swap_in(staging, out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+    leftover = tmp_path / ".report.previous-x"
+    leftover.mkdir()
+
+    def refuse(folder, ignore_errors=False):
+        if not ignore_errors:
+            raise PermissionError(1, "Operation not permitted", str(folder / "stuck"))
+
+    monkeypatch.setattr(publish.shutil, "rmtree", refuse)
+    publish.recover(out)
+    err = capsys.readouterr().err
+    assert "could not remove " in err and ".report.previous-x/ (Operation not permitted:" in err
+    assert err.count("\n") == 1
