@@ -148,6 +148,8 @@ def validate_data(progress, reuse=True):
     from .pipeline.manifest import digest_of
 
     hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    # input_hashes skips what is not a regular file; validation must still see it
+    hashes["data/ entries"] = "\n".join(sorted(os.listdir(config.DATA)) if config.DATA.is_dir() else [])
     key, stamp = digest_of(hashes), config.BUILD / "valid.key"
     if reuse and stamp.exists() and stamp.read_text() == key:
         return

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .tables import DataPackage, InputError
+from .tables import DataPackage, InputError, read_input
 
 __all__ = ["InputError", "load_table", "load_inputs", "resource_paths", "as_of_view"]
 
@@ -66,10 +66,10 @@ def _cache_file(package, name):
         return None
     resource = package.resources[name]
     digest = hashlib.sha256(json.dumps(resource, sort_keys=True).encode("utf-8"))
-    try:
-        digest.update((package.dir / resource["path"]).read_bytes())
-    except OSError:
+    raw, problem = read_input(package.dir / resource["path"], package.root)
+    if problem:
         return None  # the uncached read names the problem
+    digest.update(raw)
     for code in (config.PACKAGE / "tables.py", config.PACKAGE / "data.py", config.LOCK_FILE):
         digest.update(code.read_bytes())
     return Path(folder) / "tables" / f"{name}-{digest.hexdigest()[:32]}.pkl"

@@ -13,13 +13,16 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import config
 
 BOM = codecs.BOM_UTF8
+MAX_FILE_BYTES = 20_000_000  # one input file may hold 20 MB; data/'s largest holds under 0.2 MB
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 DIALECT_KEYS = {"delimiter": "delimiter", "quoteChar": "quotechar", "doubleQuote": "doublequote",
                 "escapeChar": "escapechar", "skipInitialSpace": "skipinitialspace"}
@@ -59,6 +62,50 @@ def forbidden_character(text):
     char = match.group()
     kind = "bidirectional override character" if char >= "\u202a" else "control character"
     return f"{kind} U+{ord(char):04X} at position {match.start() + 1}: remove it", match.start() + 1
+
+
+def file_problem(path, root):
+    """Why `path` is not a regular file of at most MAX_FILE_BYTES inside `root` (the repository), or None.
+
+    Decided from the file system alone, before a byte is read: a named pipe would block for ever, a device never
+    ends, and a symbolic link may lead anywhere. Nothing of a refused file's content is ever shown.
+    """
+    path = Path(path)
+    try:
+        target = path.resolve(strict=True)
+        info = target.stat()
+    except FileNotFoundError:
+        return "is a symbolic link to a missing file" if path.is_symlink() else "file is missing"
+    except RuntimeError:
+        return "is a loop of symbolic links: put the file itself in its place"
+    except OSError as err:
+        return f"cannot be read ({err.strerror})"
+    if not target.is_relative_to(Path(root).resolve()):
+        return "is a symbolic link leading out of the repository: put the file itself in its place"
+    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    kind = next((name for test, name in kinds if test(info.st_mode)), None if stat.S_ISREG(info.st_mode) else "special")
+    if kind:
+        return f"is {kind}, not a regular file: only regular files may be inputs"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"holds {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one input file"
+    return None
+
+
+def read_input(path, root):
+    """(bytes, None) of an input file, or (None, problem) for what `file_problem` refuses; never blocks."""
+    problem = file_problem(path, root)
+    if problem:
+        return None, problem
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        return None, f"cannot be read ({err.strerror})"
+    if len(raw) > MAX_FILE_BYTES:  # it grew after it was checked
+        return None, f"holds over {MAX_FILE_BYTES:,} bytes, the limit for one input file"
+    return raw, None
 
 
 def _decode(raw, encoding, display):
@@ -214,6 +261,7 @@ class DataPackage:
     def __init__(self, package_path=config.DATAPACKAGE):
         self.path = Path(package_path)
         self.dir = self.path.parent
+        self.root = self.dir.parent  # the repository: no input may lead out of it
         self.display = f"{self.dir.name}/{self.path.name}"
         self.descriptor = self._parse()
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
@@ -224,12 +272,11 @@ class DataPackage:
         raise InputError(DataError(self.display + where, 0, "", problem))
 
     def _parse(self):
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw, problem = read_input(self.path, self.root)
+        if problem == "file is missing":
             self._fail("file is missing: restore it from git (git checkout -- data/datapackage.json)")
-        except OSError as err:
-            self._fail(f"cannot be read ({err.strerror})")
+        if problem:
+            self._fail(problem)
         try:
             descriptor = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as err:
@@ -274,6 +321,11 @@ class DataPackage:
         return bool(path) and "\\" not in path and ":" not in path and not pure.is_absolute() and \
             ".." not in pure.parts and len(pure.parts) == 1
 
+    def folder_problems(self):
+        """Every entry of the data folder that is not a regular file inside the repository, one line each."""
+        return [DataError(f"{self.dir.name}/{entry.name}", 0, "", problem) for entry in sorted(self.dir.iterdir())
+                if (problem := file_problem(entry, self.root))]
+
     @property
     def names(self):
         return list(self.resources)
@@ -288,13 +340,9 @@ class DataPackage:
     def _read(self, resource):
         display = f"{self.dir.name}/{resource['path']}"
         table = Table(resource["name"], display, resource)
-        try:
-            raw = (self.dir / resource["path"]).read_bytes()
-        except FileNotFoundError:
-            table.fatal.append(DataError(display, 0, "", "file is missing"))
-            return table
-        except OSError as err:
-            table.fatal.append(DataError(display, 0, "", f"cannot be read ({err.strerror})"))
+        raw, problem = read_input(self.dir / resource["path"], self.root)
+        if problem:
+            table.fatal.append(DataError(display, 0, "", problem))
             return table
         text, problem = _decode(raw, resource.get("encoding", "utf-8"), display)
         if problem:
@@ -328,10 +376,11 @@ class DataPackage:
         if self._article is None:
             path = Path(path or self.dir / config.ARTICLE_TEXT.name)
             display = f"{self.dir.name}/{path.name}"
-            if not path.exists():
-                self._article = ("", [DataError(display, 0, "", "file is missing")])
+            raw, problem = read_input(path, self.root)
+            if problem:
+                self._article = ("", [DataError(display, 0, "", problem)])
                 return self._article
-            text, problem = _decode(path.read_bytes(), "utf-8", display)
+            text, problem = _decode(raw, "utf-8", display)
             if problem:
                 self._article = ("", [problem])
                 return self._article

@@ -104,7 +104,7 @@ def validate(package_path=config.DATAPACKAGE):
         package = DataPackage(package_path)
     except InputError as err:
         return [err.error]
-    errors, readable = [], []
+    errors, readable = package.folder_problems(), []
     for name in package.names:
         table = package.table(name)
         errors += table.fatal + table.problems

@@ -1,13 +1,17 @@
 """Hostile input and faults: no value can blank the page, run a command, or leave a stale, missing or half report."""
+import contextlib
 import json
 import os
 import re
+import shutil
+import signal
+from pathlib import Path
 
 import html5rdf
 import nbformat
 import pytest
 
-from factcheck import cli
+from factcheck import cli, config, tables, validate
 from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.params import ParameterError
 from factcheck.pipeline import publish
@@ -191,3 +195,76 @@ def test_a_published_folder_has_the_usual_mode_and_an_undeletable_leftover_is_na
     err = capsys.readouterr().err
     assert "could not remove " in err and ".report.previous-x/ (Operation not permitted:" in err
     assert err.count("\n") == 1
+
+
+# --- data/ holds regular files inside the repository ------------------------------------------------------------
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return Path(shutil.copytree(config.DATA, tmp_path / "data"))
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _messages(data_dir):
+    with deadline(60):
+        return [str(e) for e in validate.validate(data_dir / "datapackage.json")]
+
+
+NOT_REGULAR = "not a regular file: only regular files may be inputs"
+OUTSIDE = "is a symbolic link leading out of the repository: put the file itself in its place"
+FILE_SYSTEM_CASES = [
+    ("events.csv", lambda path: os.mkfifo(path), f"data/events.csv: is a named pipe (FIFO), {NOT_REGULAR}"),
+    ("events.csv", lambda path: path.mkdir(), f"data/events.csv: is a directory, {NOT_REGULAR}"),
+    ("events.csv", lambda path: path.symlink_to("/dev/zero"), f"data/events.csv: {OUTSIDE}"),
+    ("events.csv", lambda path: path.symlink_to("/etc/passwd"), f"data/events.csv: {OUTSIDE}"),
+    ("article.txt", lambda path: path.symlink_to("/etc/passwd"), f"data/article.txt: {OUTSIDE}"),
+    ("passwd", lambda path: path.symlink_to("/etc/passwd"), f"data/passwd: {OUTSIDE}"),
+    ("stray", lambda path: os.mkfifo(path), f"data/stray: is a named pipe (FIFO), {NOT_REGULAR}"),
+    ("events.csv", lambda path: path.symlink_to("events.csv"), "data/events.csv: is a loop of symbolic links"),
+]
+
+
+@pytest.mark.parametrize("name,make,expected", FILE_SYSTEM_CASES, ids=[c[2][:60] for c in FILE_SYSTEM_CASES])
+def test_anything_in_data_but_a_regular_file_inside_the_repository_is_refused_in_one_line(data_dir, name, make,
+                                                                                            expected):
+    path = data_dir / name
+    if path.exists():
+        path.unlink()
+    make(path)
+    messages = _messages(data_dir)
+    assert [m for m in messages if m.startswith(f"data/{name}:")] == [m for m in messages if expected in m], messages
+    assert any(expected in m for m in messages), messages
+    assert not any("root" in m for m in messages), "content of a file outside the repository was shown"
+
+
+def test_a_symbolic_link_inside_the_repository_is_followed(data_dir):
+    (data_dir / "events.csv").rename(data_dir.parent / "events-elsewhere.csv")
+    (data_dir / "events.csv").symlink_to("../events-elsewhere.csv")
+    assert _messages(data_dir) == []
+
+
+def test_a_device_is_named_as_one():
+    assert tables.file_problem(Path("/dev/null"), Path("/")) == f"is a character device, {NOT_REGULAR}"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(data_dir, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 100_000)
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(tables.os, "open", lambda path, *args: opened.append(Path(path).name) or real_open(path, *args))
+    size = (data_dir / "sources.csv").stat().st_size
+    messages = _messages(data_dir)
+    assert f"data/sources.csv: holds {size:,} bytes, over the limit of 100,000 for one input file" in messages
+    assert "sources.csv" not in opened
