@@ -47,11 +47,16 @@ class DataError:
 
 
 class InputError(ValueError):
-    """An input that cannot be read as it stands; the message is one line naming the file and the fix."""
+    """An input that cannot be read as it stands; the message is one line naming the file and the fix (the first of
+    `errors`, where there are several, as in a descriptor)."""
 
     def __init__(self, error):
-        self.error = error if isinstance(error, DataError) else DataError("", 0, "", str(error))
-        super().__init__(str(self.error))
+        errors = error if isinstance(error, list) else [error]
+        self.errors = [e if isinstance(e, DataError) else DataError("", 0, "", str(e)) for e in errors]
+        self.error = self.errors[0]
+        more = f" (and {len(self.errors) - 1} more problem(s): python -m factcheck validate lists them)" \
+            if len(self.errors) > 1 else ""
+        super().__init__(str(self.error) + more)
 
 
 def forbidden_character(text):
@@ -255,6 +260,130 @@ def header_problem(header, expected):
     return "; ".join(parts) + f"; the header row must read: {','.join(expected)}"
 
 
+def _shown(value, limit=60):
+    """A value from the descriptor as it reads there, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _safe_path(path):
+    pure = PurePosixPath(path)
+    return bool(path) and "\\" not in path and ":" not in path and not pure.is_absolute() and \
+        ".." not in pure.parts and len(pure.parts) == 1
+
+
+def _text_encoding(name):
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except (LookupError, TypeError):
+        return False
+
+
+def _dialect_problems(dialect, at):
+    if not isinstance(dialect, dict):
+        return [(at, f"expected an object, found {type(dialect).__name__}")]
+    problems = []
+    unknown = sorted(set(map(str, dialect)) - set(DIALECT_KEYS) - DIALECT_IGNORED)
+    if unknown:
+        problems.append((at, f"keys this reader does not support ({', '.join(unknown)}); supported: "
+                             f"{', '.join(DIALECT_KEYS)}"))
+    if dialect.get("header", True) is not True:
+        problems.append((f"{at}.header", "every table needs a header row: header must be true"))
+    for key in ("delimiter", "quoteChar", "escapeChar"):
+        value = dialect.get(key)
+        if key in dialect and not (isinstance(value, str) and len(value) == 1 and value not in "\r\n"):
+            problems.append((f"{at}.{key}", f"{_shown(value)} is not one character: use e.g. {',' if key == 'delimiter' else chr(34)!r}"))
+    for key in ("doubleQuote", "skipInitialSpace"):
+        if key in dialect and not isinstance(dialect[key], bool):
+            problems.append((f"{at}.{key}", f"{_shown(dialect[key])} is not true or false"))
+    return problems
+
+
+def _as_names(value):
+    """A key's field names as a list, or None if it is neither a name nor a list of names."""
+    names = [value] if isinstance(value, str) else value
+    return names if isinstance(names, list) and names and all(isinstance(n, str) for n in names) else None
+
+
+def _schema_problems(schema, at, field_names):
+    """A schema's fields, patterns and foreign keys; `field_names` maps each resource to its fields' names."""
+    if not isinstance(schema, dict):
+        return [(at, "expected an object with a list of fields")]
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [(f"{at}.fields", "expected a non-empty list of fields")]
+    problems = []
+    for number, spec in enumerate(fields):
+        where = f"{at}.fields[{number}]"
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            problems.append((where, "each field needs a name"))
+            continue
+        pattern = (spec.get("constraints") or {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as err:
+                problems.append((f"{where}.constraints.pattern", f"{_shown(pattern)} is not a regular expression "
+                                                                f"({getattr(err, 'msg', err)})"))
+    own = [spec["name"] for spec in fields if isinstance(spec, dict) and isinstance(spec.get("name"), str)]
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list):
+        return problems + [(f"{at}.foreignKeys", f"expected a list of foreign keys, found {type(keys).__name__}")]
+    for number, key in enumerate(keys):
+        where = f"{at}.foreignKeys[{number}]"
+        reference = key.get("reference") if isinstance(key, dict) else None
+        local = _as_names(key.get("fields")) if isinstance(key, dict) else None
+        target_fields = _as_names(reference.get("fields")) if isinstance(reference, dict) else None
+        target = reference.get("resource") if isinstance(reference, dict) else None
+        if local is None or target_fields is None or not isinstance(target, str):
+            problems.append((where, "expected 'fields' and a 'reference' with a 'resource' and its 'fields'"))
+            continue
+        problems += [(f"{where}.fields", f"no field {name!r} in this schema") for name in local if name not in own]
+        if target and target not in field_names:
+            problems.append((f"{where}.reference.resource", f"no resource named {target!r}"))
+            continue
+        known = field_names[target] if target else own
+        problems += [(f"{where}.reference.fields", f"no field {name!r} in resource {target or 'itself'!r}")
+                     for name in target_fields if name not in known]
+        if len(local) != len(target_fields):
+            problems.append((where, f"{len(local)} field(s) refer to {len(target_fields)}: give as many on each side"))
+    return problems
+
+
+def descriptor_problems(descriptor, folder="data"):
+    """Everything wrong with a data package descriptor, as (JSON path, problem), found before any table is read:
+    resources, names, paths, encodings, dialects, fields, patterns and foreign keys (their resource and fields must
+    exist). The field types and constraints are left to Frictionless's Table Schema (see `schema_profile_problems`)."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [("$.resources", "expected an object with a non-empty 'resources' list")]
+    problems, seen = [], set()
+    field_names = {r["name"]: [f.get("name") for f in r["schema"]["fields"] if isinstance(f, dict)]
+                   for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)
+                   and isinstance(r.get("schema"), dict) and isinstance(r["schema"].get("fields"), list)}
+    for number, resource in enumerate(resources):
+        at = f"$.resources[{number}]"
+        if not isinstance(resource, dict):
+            problems.append((at, "expected an object"))
+            continue
+        name = resource.get("name")
+        if not isinstance(name, str) or not name:
+            problems.append((f"{at}.name", "each resource needs a name"))
+        elif name in seen:
+            problems.append((f"{at}.name", f"{name!r} is the name of another resource too"))
+        else:
+            seen.add(name)
+        path = resource.get("path")
+        if not isinstance(path, str) or not _safe_path(path):
+            problems.append((f"{at}.path", f"{_shown(path)}: use the name of a file inside {folder}/, e.g. 'events.csv'"))
+        encoding = resource.get("encoding", "utf-8")
+        if not _text_encoding(encoding):
+            problems.append((f"{at}.encoding", f"unknown encoding {_shown(encoding)}: use 'utf-8'"))
+        problems += _dialect_problems(resource.get("dialect", {}), f"{at}.dialect")
+        problems += _schema_problems(resource.get("schema"), f"{at}.schema", field_names)
+    return problems
+
+
 class DataPackage:
     """data/datapackage.json, parsed once, and its tables, each read once on first use."""
 
@@ -283,43 +412,26 @@ class DataPackage:
             self._fail(f"byte 0x{raw[err.start]:02x} at offset {err.start} is not UTF-8: save the file as UTF-8")
         except json.JSONDecodeError as err:
             self._fail(f"not valid JSON ({err.msg}): fix the syntax there", f" line {err.lineno}, column {err.colno}")
-        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-        if not isinstance(resources, list) or not resources:
-            self._fail("expected an object with a non-empty 'resources' list")
-        names = set()
-        for number, resource in enumerate(resources, 1):
-            label = f"resource {number}" + (f" ({resource.get('name')!r})" if isinstance(resource, dict) else "")
-            if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-                self._fail(f"{label} needs a 'name'")
-            if resource["name"] in names:
-                self._fail(f"{label}: the name is used twice")
-            names.add(resource["name"])
-            path = resource.get("path")
-            if not isinstance(path, str) or not self._safe(path):
-                self._fail(f"{label} has path {path!r}: use the name of a file inside {self.dir.name}/, e.g. 'events.csv'")
-            fields = (resource.get("schema") or {}).get("fields") if isinstance(resource.get("schema"), dict) else None
-            if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str)
-                                                                     for f in fields):
-                self._fail(f"{label} needs a schema with a list of named fields")
-            encoding = resource.get("encoding", "utf-8")
-            try:
-                codecs.lookup(encoding)
-            except (LookupError, TypeError):
-                self._fail(f"{label} has unknown encoding {encoding!r}: use 'utf-8'")
-            dialect = resource.get("dialect", {})
-            unknown = sorted(set(dialect) - set(DIALECT_KEYS) - DIALECT_IGNORED) if isinstance(dialect, dict) else ["?"]
-            if unknown:
-                self._fail(f"{label} has dialect keys this reader does not support ({', '.join(unknown)}); "
-                           f"supported: {', '.join(DIALECT_KEYS)}")
-            if dialect.get("header", True) is not True:
-                self._fail(f"{label}: every table needs a header row (dialect header must be true)")
+        except RecursionError:
+            self._fail("nested too deeply to be a data package descriptor: restore it from git")
+        problems = descriptor_problems(descriptor, self.dir.name)
+        if problems:
+            raise InputError([DataError(f"{self.display} at {where}", 0, "", problem) for where, problem in problems])
         return descriptor
 
-    @staticmethod
-    def _safe(path):
-        pure = PurePosixPath(path)
-        return bool(path) and "\\" not in path and ":" not in path and not pure.is_absolute() and \
-            ".." not in pure.parts and len(pure.parts) == 1
+    def schema_problems(self):
+        """Each resource's schema checked by Frictionless against the Table Schema (field types, formats and
+        constraints), before any table is read; a DataError per schema it refuses, naming its JSON path."""
+        from frictionless import FrictionlessException, Schema
+
+        problems = []
+        for number, resource in enumerate(self.descriptor["resources"]):
+            try:
+                Schema.from_descriptor({k: v for k, v in resource["schema"].items() if k != "foreignKeys"})
+            except FrictionlessException as err:
+                problems.append(DataError(f"{self.display} at $.resources[{number}].schema", 0, "",
+                                          getattr(err.error, "note", "") or str(err)))
+        return problems
 
     def folder_problems(self):
         """Every entry of the data folder that is not a regular file inside the repository, one line each."""

@@ -103,7 +103,10 @@ def validate(package_path=config.DATAPACKAGE):
     try:
         package = DataPackage(package_path)
     except InputError as err:
-        return [err.error]
+        return err.errors
+    errors = package.schema_problems()
+    if errors:  # every table would be read against a schema that is wrong
+        return errors
     errors, readable = package.folder_problems(), []
     for name in package.names:
         table = package.table(name)

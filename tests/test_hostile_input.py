@@ -268,3 +268,58 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(data_dir, monke
     messages = _messages(data_dir)
     assert f"data/sources.csv: holds {size:,} bytes, over the limit of 100,000 for one input file" in messages
     assert "sources.csv" not in opened
+
+
+# --- the descriptor is validated whole, first -------------------------------------------------------------------
+
+def _descriptor_messages(data_dir, change):
+    descriptor = json.loads((data_dir / "datapackage.json").read_text())
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    change(resources)
+    (data_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    return _messages(data_dir)
+
+
+def _index(data_dir, name):
+    names = [r["name"] for r in json.loads((data_dir / "datapackage.json").read_text())["resources"]]
+    return names.index(name)
+
+
+def test_every_problem_of_the_descriptor_is_named_with_its_json_path_before_any_table_is_read(data_dir, monkeypatch):
+    read = []
+    monkeypatch.setattr(tables.DataPackage, "table", lambda self, name: read.append(name))
+
+    def break_everything(resources):
+        resources["events"]["encoding"] = "rot13"
+        resources["attacks"]["dialect"] = {"delimiter": ";;"}
+        resources["series"]["dialect"] = {"delimiter": 5}
+        resources["claims"]["schema"]["foreignKeys"] = "claim_id"
+        resources["sources"]["schema"]["fields"][0]["constraints"] = {"pattern": "(["}
+        resources["attack_events"]["schema"]["foreignKeys"][0]["reference"]["resource"] = "nowhere"
+        resources["troop_levels"]["schema"]["foreignKeys"][0]["reference"]["fields"] = "no_such_field"
+
+    messages = _descriptor_messages(data_dir, break_everything)
+    at = lambda name: f"data/datapackage.json at $.resources[{_index(data_dir, name)}]"  # noqa: E731
+    assert set(messages) >= {
+        f"{at('events')}.encoding: unknown encoding 'rot13': use 'utf-8'",
+        f"{at('attacks')}.dialect.delimiter: ';;' is not one character: use e.g. ','",
+        f"{at('series')}.dialect.delimiter: 5 is not one character: use e.g. ','",
+        f"{at('claims')}.schema.foreignKeys: expected a list of foreign keys, found str",
+        f"{at('sources')}.schema.fields[0].constraints.pattern: '([' is not a regular expression "
+        f"(unterminated character set)",
+        f"{at('attack_events')}.schema.foreignKeys[0].reference.resource: no resource named 'nowhere'",
+        f"{at('troop_levels')}.schema.foreignKeys[0].reference.fields: no field 'no_such_field' in resource 'series'",
+    }, messages
+    assert read == []
+
+
+def test_a_field_type_frictionless_does_not_know_is_named_with_its_path(data_dir):
+    messages = _descriptor_messages(data_dir, lambda r: r["events"]["schema"]["fields"][0].update(type="strin"))
+    assert messages == [f"data/datapackage.json at $.resources[{_index(data_dir, 'events')}].schema: "
+                        f"field type \"strin\" is not supported"]
+
+
+def test_a_descriptor_nested_too_deeply_is_one_line(data_dir):
+    (data_dir / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert _messages(data_dir) == ["data/datapackage.json: nested too deeply to be a data package descriptor: "
+                                   "restore it from git"]

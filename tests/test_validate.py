@@ -229,7 +229,7 @@ def test_a_resource_path_outside_data_is_refused(data_dir, path):
     descriptor = json.loads((data_dir / "datapackage.json").read_text())
     descriptor["resources"][0]["path"] = path
     (data_dir / "datapackage.json").write_text(json.dumps(descriptor))
-    assert messages(data_dir) == [f"data/datapackage.json: resource 1 ('sources') has path {path!r}: "
+    assert messages(data_dir) == [f"data/datapackage.json at $.resources[0].path: {path!r}: "
                                   f"use the name of a file inside data/, e.g. 'events.csv'"]
 
 
