@@ -113,12 +113,39 @@ def read_input(path, root):
     return raw, None
 
 
+def _looks_utf16(raw):
+    """UTF-16, with or without its byte-order mark: text in it has a zero byte in every other place."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = raw[:2000]
+    half = len(sample) // 2
+    return half > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) > 0.9 * half
+
+
+SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+def separator_problem(text, delimiter, fields):
+    """'this file is tab-separated...' when the header row is split by another character than `delimiter`."""
+    first = text.split("\n", 1)[0]
+    if first.count(delimiter) >= len(fields) - 1:
+        return None
+    found = max(SEPARATORS, key=first.count)
+    if first.count(found) >= len(fields) - 1 > 0:
+        wanted = "comma" if delimiter == "," else repr(delimiter)
+        return f"this file is {SEPARATORS[found]}-separated: save it as {wanted}-separated (CSV)"
+    return None
+
+
 def _decode(raw, encoding, display):
     """The text of a file, or the DataError that stops it being read."""
     if not raw.strip():
         return None, DataError(display, 0, "", "file is empty: expected a header row and data rows")
     if codecs.lookup(encoding).name == "utf-8" and raw.startswith(BOM):
         raw = raw[len(BOM):]
+    if _looks_utf16(raw) and not codecs.lookup(encoding).name.startswith("utf-16"):
+        return None, DataError(display, 0, "", f"the file is UTF-16 (every other byte is zero), not "
+                                                f"{encoding.upper()}: save it as {encoding.upper()}")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
@@ -461,6 +488,10 @@ class DataPackage:
             table.fatal.append(problem)
             return table
         options = {DIALECT_KEYS[k]: v for k, v in resource.get("dialect", {}).items() if k in DIALECT_KEYS}
+        problem = separator_problem(text, options.get("delimiter", ","), table.fields)
+        if problem:
+            table.fatal.append(DataError(display, 0, "", problem))
+            return table
         reader = csv.reader(io.StringIO(text, newline=""), strict=True, **options)
         try:
             rows = list(reader)
@@ -475,6 +506,9 @@ class DataPackage:
             return table
         table.header = header
         table.rows = list(enumerate(rows[1:], start=2))
+        if not any(cells for _, cells in table.rows):
+            table.fatal.append(DataError(display, 0, "", "has a header but no rows: restore its rows "
+                                                         f"(git checkout -- {display})"))
         for number, cells in table.rows:
             for position, cell in enumerate(cells):
                 found = forbidden_character(cell)

@@ -107,7 +107,8 @@ def validate(package_path=config.DATAPACKAGE):
     errors = package.schema_problems()
     if errors:  # every table would be read against a schema that is wrong
         return errors
-    errors, readable = package.folder_problems(), []
+    missing = _missing_resources(package)
+    errors, readable = package.folder_problems() + missing, []
     for name in package.names:
         table = package.table(name)
         errors += table.fatal + table.problems
@@ -126,13 +127,39 @@ def validate(package_path=config.DATAPACKAGE):
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
-                              incomplete=len(readable) < len(package.names) or bool(article_problems))
+                              incomplete=bool(missing) or len(readable) < len(package.names) or bool(article_problems))
     if not errors:  # checks across tables assume every table read cleanly
         from .consistency import consistency_errors
         from .data import load_table
 
         errors += consistency_errors({name: load_table(name, package=package) for name in package.names})
-    return sorted(set(errors))
+    return capped(sorted(set(errors)))
+
+
+def _missing_resources(package):
+    """A table the notebooks read, gone from the descriptor: named before anything it leaves orphaned."""
+    readers = {}
+    for notebook, names in config.NOTEBOOK_INPUTS.items():
+        for name in names:
+            readers.setdefault(name, []).append(notebook)
+    return [DataError(package.display, 0, "", f"no resource named {name!r}, which notebooks {', '.join(readers[name])} "
+                                              f"read: restore it (git checkout -- {package.display})")
+            for name in sorted(set(readers) - set(package.names))]
+
+
+MAX_PER_FILE = 50
+
+
+def capped(errors):
+    """At most MAX_PER_FILE problems per file, then one line with how many more there are."""
+    shown = []
+    for path, group in groupby(errors, key=lambda e: e.path):
+        group = list(group)
+        shown += group[:MAX_PER_FILE]
+        if len(group) > MAX_PER_FILE:
+            shown.append(DataError(path, 0, "", f"... and {len(group) - MAX_PER_FILE} more problem(s), "
+                                                f"{len(group)} in all: fix these and run again"))
+    return shown
 
 
 def main(argv=None):

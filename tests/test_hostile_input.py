@@ -1,5 +1,6 @@
 """Hostile input and faults: no value can blank the page, run a command, or leave a stale, missing or half report."""
 import contextlib
+import csv
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.params import ParameterError
 from factcheck.pipeline import publish
 from factcheck.pipeline.assemble import assemble
-from tests.helpers import copy_project, run_make
+from tests.helpers import copy_project, rewrite_csv, run_make
 
 HOSTILE = "<!--<script>alert(1)</script>&\u2028"
 
@@ -323,3 +324,52 @@ def test_a_descriptor_nested_too_deeply_is_one_line(data_dir):
     (data_dir / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
     assert _messages(data_dir) == ["data/datapackage.json: nested too deeply to be a data package descriptor: "
                                    "restore it from git"]
+
+
+# --- messages point to the cause --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("separator,name", [("\t", "tab"), (";", "semicolon"), ("|", "pipe")])
+def test_a_file_with_another_separator_is_named_as_such(data_dir, separator, name):
+    path = data_dir / "events.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=separator, lineterminator="\n").writerows(rows)
+    assert [m for m in _messages(data_dir) if m.startswith("data/events.csv")] == [
+        f"data/events.csv: this file is {name}-separated: save it as comma-separated (CSV)"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_utf16_file_is_named_as_one_with_or_without_its_byte_order_mark(data_dir, encoding):
+    path = data_dir / "events.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert [m for m in _messages(data_dir) if m.startswith("data/events.csv")] == [
+        "data/events.csv: the file is UTF-16 (every other byte is zero), not UTF-8: save it as UTF-8"]
+
+
+def test_an_empty_table_is_named_and_leaves_no_orphans_behind(data_dir):
+    path = data_dir / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    assert _messages(data_dir) == ["data/events.csv: has a header but no rows: restore its rows "
+                                   "(git checkout -- data/events.csv)"]
+
+
+def test_a_table_dropped_from_the_package_is_named_and_leaves_no_orphans_behind(data_dir):
+    descriptor = json.loads((data_dir / "datapackage.json").read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "events"]
+    (data_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    messages = _messages(data_dir)
+    assert messages == ["data/datapackage.json: no resource named 'events', which notebooks 00_summary, "
+                        "50_events_forecasts read: restore it (git checkout -- data/datapackage.json)"], messages
+
+
+def test_the_listing_stops_at_fifty_problems_per_file_with_the_total(data_dir, monkeypatch):
+    rewrite_csv(data_dir / "troop_levels.csv", lambda rows: [row.__setitem__(rows[0].index("date"), "someday")
+                                                             for row in rows[1:]])
+    of_file = lambda messages: [m for m in messages if m.startswith("data/troop_levels.csv")]  # noqa: E731
+    shown = of_file(_messages(data_dir))
+    monkeypatch.setattr(validate, "MAX_PER_FILE", 10_000)
+    every = of_file(_messages(data_dir))
+    assert len(every) > 60
+    assert shown == every[:50] + [f"data/troop_levels.csv: ... and {len(every) - 50} more problem(s), {len(every)} in all: "
+                                  f"fix these and run again"]
