@@ -147,7 +147,9 @@ def validate_data(progress, reuse=True):
     """Validate data/, unless the same data was already found valid by the same code (its key is in build/)."""
     from .pipeline.manifest import digest_of
 
-    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    # params.yml too: its as_of bounds the dates in data/
+    hashes = {path: digest for path, digest in input_hashes().items()
+              if path.startswith(("data/", "factcheck/")) or path == "params.yml"}
     # input_hashes skips what is not a regular file; validation must still see it
     hashes["data/ entries"] = "\n".join(sorted(os.listdir(config.DATA)) if config.DATA.is_dir() else [])
     key, stamp = digest_of(hashes), config.BUILD / "valid.key"

@@ -28,10 +28,28 @@ SCOPES = ("notebooks", "assembly")
 URL = re.compile(r'https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s<>"]*)?')  # as the schema's URL pattern in data/
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping, where PyYAML would silently keep the last."""
+
+    def construct_mapping(self, node, deep=False):
+        lines = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = lines.setdefault(key, line)
+            except TypeError:  # a key that is itself a list or mapping: the base class names it
+                break
+            if first != line:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice, on lines {first} and {line}: keep one", key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
 def _load_yaml(path):
     path = Path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise ConfigError(f"{path.name} is missing: restore it from git (git checkout -- {path.name})") from None
     except UnicodeDecodeError as err:

@@ -345,6 +345,11 @@ def _schema_problems(schema, at, field_names):
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
             problems.append((where, "each field needs a name"))
             continue
+        rule = spec.get("notAfter")
+        if rule is not None and rule != "as_of" and not (
+                isinstance(rule, str) and rule.partition(".")[2] in field_names.get(rule.partition(".")[0], [])):
+            problems.append((f"{where}.notAfter", f"{_shown(rule)}: use 'as_of' or a date field of a resource, "
+                                                  f"e.g. 'corrections.date'"))
         pattern = (spec.get("constraints") or {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
         if pattern is not None:
             try:

@@ -124,6 +124,7 @@ def validate(package_path=config.DATAPACKAGE):
     except InputError as err:
         return sorted(set(errors + [err.error]))
     errors += package.foreign_key_problems(readable)
+    errors += _late_dates(package, readable)
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     errors += _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
@@ -134,6 +135,47 @@ def validate(package_path=config.DATAPACKAGE):
 
         errors += consistency_errors({name: load_table(name, package=package) for name in package.names})
     return capped(sorted(set(errors)))
+
+
+def _bound(package, rule, readable):
+    """(latest date allowed, what it is) by a field's `notAfter` rule in the schema; (None, '') if it cannot be known."""
+    import datetime as dt
+
+    if rule == "as_of":
+        from .params import ParameterError, defaults
+
+        try:
+            as_of = dt.date.fromisoformat(defaults()["as_of"])
+        except (ParameterError, KeyError, ValueError):
+            return None, ""  # params.yml is refused on its own
+        return as_of, (f"{as_of}, the standard report's as_of: correct the date, or move as_of in "
+                       f"{config.PARAMS_FILE.name} forward")
+    name, field_name = rule.split(".", 1)
+    if name not in readable:
+        return None, ""
+    table = package.table(name)
+    dates = [values[field_name] for _, values, _ in table.typed() if values.get(field_name)]
+    if not dates:
+        return None, ""
+    return max(dates), f"{max(dates)}, the latest {field_name} in {table.display}: correct the date, or log the update there"
+
+
+def _late_dates(package, readable):
+    """Dates after what their field's `notAfter` rule in the schema allows (see `_bound`)."""
+    problems, bounds = [], {}
+    for name in readable:
+        table = package.table(name)
+        for spec in table.resource["schema"]["fields"]:
+            rule = spec.get("notAfter")
+            if not rule:
+                continue
+            if rule not in bounds:
+                bounds[rule] = _bound(package, rule, readable)
+            bound, why = bounds[rule]
+            problems += [DataError(table.display, number, spec["name"], f"{values[spec['name']]} is after {why}")
+                         for number, values, _ in table.typed()
+                         if bound is not None and values.get(spec["name"]) and values[spec["name"]] > bound]
+    return problems
 
 
 def _missing_resources(package):

@@ -12,7 +12,7 @@ import html5rdf
 import nbformat
 import pytest
 
-from factcheck import cli, config, tables, validate
+from factcheck import cli, config, params, tables, validate
 from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.params import ParameterError
 from factcheck.pipeline import publish
@@ -373,3 +373,41 @@ def test_the_listing_stops_at_fifty_problems_per_file_with_the_total(data_dir, m
     assert len(every) > 60
     assert shown == every[:50] + [f"data/troop_levels.csv: ... and {len(every) - 50} more problem(s), {len(every)} in all: "
                                   f"fix these and run again"]
+
+
+# --- dates and keys ---------------------------------------------------------------------------------------------
+
+def _set_first(path, column, value):
+    rewrite_csv(path, lambda rows: rows[1].__setitem__(rows[0].index(column), value))
+
+
+def test_a_date_after_what_its_schema_rule_allows_is_refused(data_dir):
+    as_of = params.defaults()["as_of"]
+    _set_first(data_dir / "events.csv", "date", "2099-01-01")
+    _set_first(data_dir / "sources.csv", "date_accessed", "2099-01-02")
+    latest_correction = max(r["date"] for r in csv.DictReader(open(data_dir / "corrections.csv", encoding="utf-8")))
+    messages = _messages(data_dir)
+    assert (f"data/events.csv row 2, field 'date': 2099-01-01 is after {as_of}, the standard report's as_of: "
+            f"correct the date, or move as_of in params.yml forward") in messages, messages
+    assert (f"data/sources.csv row 2, field 'date_accessed': 2099-01-02 is after {latest_correction}, the latest date "
+            f"in data/corrections.csv: correct the date, or log the update there") in messages, messages
+
+
+def test_a_date_rule_must_name_as_of_or_a_field_that_exists(data_dir):
+    messages = _descriptor_messages(data_dir, lambda r: r["events"]["schema"]["fields"][1].update(notAfter="nowhere.date"))
+    assert messages == [f"data/datapackage.json at $.resources[{_index(data_dir, 'events')}].schema.fields[1].notAfter: "
+                        f"'nowhere.date': use 'as_of' or a date field of a resource, e.g. 'corrections.date'"]
+
+
+def test_a_key_given_twice_in_params_yml_is_refused_with_both_lines(tmp_path):
+    text = config.PARAMS_FILE.read_text(encoding="utf-8")
+    first = text.splitlines().index("attack_rate_days:") + 1
+    path = tmp_path / "params.yml"
+    path.write_text(text + "attack_rate_days:\n  default: 9\n", encoding="utf-8")
+    last = len(text.splitlines()) + 1
+    with pytest.raises(params.ConfigError) as raised:
+        params.spec(path)
+    assert f"key 'attack_rate_days' is given twice, on lines {first} and {last}: keep one" in str(raised.value)
+    path.write_text(text.replace("  type: date\n", "  type: date\n  type: string\n", 1), encoding="utf-8")
+    with pytest.raises(params.ConfigError, match="key 'type' is given twice"):
+        params.spec(path)
