@@ -6,6 +6,7 @@
 """
 import argparse
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -121,7 +122,10 @@ def resolved(assignments):
     hashes.update({"params.yml": sha256(config.PARAMS_FILE), "overrides": json.dumps(overrides, sort_keys=True)})
     cache = config.BUILD / "parameters" / f"{digest_of(hashes)}.json"
     if cache.exists():
-        return tuple(json.loads(cache.read_text()))
+        try:
+            return tuple(json.loads(cache.read_text()))
+        except ValueError:
+            print(f"{relative(cache)} could not be read: discarded and rebuilt", file=sys.stderr)
     result = params.resolve(overrides), params.resolve({})
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(result))
@@ -256,6 +260,22 @@ def check_fresh():
     print("report/ is up to date with its inputs")
 
 
+def unexpected(err):
+    """The one line for an error that is not an input problem: a full disk says so; anything else is a bug, whose
+    traceback goes to the log, if the log can be written."""
+    if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+        return (f"BUILD FAILED: the disk is full ({err.strerror}: {relative(err.filename) if err.filename else 'writing'}): "
+                f"free some space (`make clean` removes build/) and run again. The previous report is unchanged.")
+    try:
+        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+        ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f"traceback in {relative(ERROR_LOG)}"
+    except OSError as log_error:
+        where = f"no traceback: {relative(ERROR_LOG)} could not be written, {log_error.strerror}"
+    first = str(err).splitlines()[0] if str(err) else ""
+    return f"BUILD FAILED unexpectedly: {type(err).__name__}: {first} ({where}). The previous report is unchanged."
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m factcheck", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -304,9 +324,6 @@ def main(argv=None):
         print("BUILD INTERRUPTED: the previous report is unchanged.", file=sys.stderr)
         return 130
     except Exception as err:  # a bug, not an input problem: one line here, the traceback in the log
-        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
-        ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"BUILD FAILED unexpectedly: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
-              f"(traceback in {relative(ERROR_LOG)}). The previous report is unchanged.", file=sys.stderr)
+        print(unexpected(err), file=sys.stderr)
         return 1
     return 0

@@ -6,6 +6,7 @@ schema type: what validated is what the notebooks get. A table with any problem 
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +51,12 @@ def load_table(name, package_path=config.DATAPACKAGE, package=None):
     package = package or DataPackage(package_path)
     cached = _cache_file(package, name)
     if cached is not None and cached.exists():
-        return pd.read_pickle(cached)
+        try:
+            return pd.read_pickle(cached)
+        except Exception:  # truncated or corrupt: pickle raises many kinds of error
+            cached.unlink(missing_ok=True)
+            # sys.__stderr__: in a kernel, the notebook's log rather than the page
+            print(f"the cached copy of table {name!r} could not be read: discarded and rebuilt", file=sys.__stderr__)
     table = frame(package.table(name))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)

@@ -1,18 +1,22 @@
 """Hostile input and faults: no value can blank the page, run a command, or leave a stale, missing or half report."""
 import contextlib
 import csv
+import errno
 import json
 import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import html5rdf
 import nbformat
 import pytest
 
-from factcheck import cli, config, params, tables, validate
+from factcheck import cli, config, data, params, tables, validate
 from factcheck.config import PUBLICATION_MIMETYPE
 from factcheck.params import ParameterError
 from factcheck.pipeline import publish
@@ -411,3 +415,85 @@ def test_a_key_given_twice_in_params_yml_is_refused_with_both_lines(tmp_path):
     path.write_text(text.replace("  type: date\n", "  type: date\n  type: string\n", 1), encoding="utf-8")
     with pytest.raises(params.ConfigError, match="key 'type' is given twice"):
         params.spec(path)
+
+
+# --- recovery ---------------------------------------------------------------------------------------------------
+
+SLEEPY_BUILD = """
+import sys
+from pathlib import Path
+from factcheck import config
+from factcheck.pipeline import execute
+folder, names = Path(sys.argv[1]), sys.argv[2:]
+for name in names:
+    config.NOTEBOOK_INPUTS[name] = []
+try:
+    execute.execute_all([folder / f"{name}.ipynb" for name in names], {}, folder / "build", jobs=1)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_cancels_the_queued_notebooks_and_stops_within_seconds_quietly(tmp_path):
+    names = ["sleepy_a", "sleepy_b", "sleepy_c"]
+    for name in names:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("pause = 120", metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell(f"import pathlib, time\npathlib.Path({str(tmp_path / name)!r}).touch()\n"
+                                              "time.sleep(pause)")]
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    build = subprocess.Popen([sys.executable, "-c", SLEEPY_BUILD, str(tmp_path), *names], cwd=config.ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "PYTHONPATH": str(config.ROOT)})
+    try:
+        started = time.monotonic()
+        while not (tmp_path / "sleepy_a").exists():
+            assert build.poll() is None and time.monotonic() - started < 180, build.communicate()
+            time.sleep(0.2)
+        os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the build and its kernels
+        interrupted = time.monotonic()
+        out, err = build.communicate(timeout=60)
+        stopped_after = time.monotonic() - interrupted
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 130, err
+    assert stopped_after < 15
+    assert not (tmp_path / "sleepy_b").exists() and not (tmp_path / "sleepy_c").exists(), "a queued notebook ran"
+    assert "Traceback" not in err and "never retrieved" not in err, err
+
+
+def test_a_corrupt_cache_entry_is_discarded_and_rebuilt_with_one_line(tmp_path, monkeypatch, capfd):
+    shutil.copytree(config.DATA, tmp_path / "data")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
+    package = tmp_path / "data" / "datapackage.json"
+    fresh = data.load_table("events", package)
+    (entry,) = (tmp_path / "cache" / "tables").iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])
+    capfd.readouterr()
+    assert data.load_table("events", package).equals(fresh)
+    assert capfd.readouterr().err == "the cached copy of table 'events' could not be read: discarded and rebuilt\n"
+    assert data.load_table("events", package).equals(fresh) and entry.stat().st_size > 100
+
+
+def _failing_build(monkeypatch, error):
+    def build(*args):
+        raise error
+    monkeypatch.setattr(cli, "build", build)
+    return cli.main(["build"])
+
+
+def test_the_error_handler_survives_a_full_disk_in_one_line(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "ERROR_LOG", Path("/dev/full"))  # every write to it fails as on a full disk
+    assert _failing_build(monkeypatch, RuntimeError("a bug")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("BUILD FAILED unexpectedly: RuntimeError: a bug (no traceback: ")
+    assert "could not be written, No space left on device" in err and "Traceback" not in err
+
+
+def test_a_full_disk_is_named_as_one(monkeypatch, capsys):
+    full = OSError(errno.ENOSPC, "No space left on device", str(config.BUILD / "cache" / "x"))
+    assert _failing_build(monkeypatch, full) == 1
+    assert capsys.readouterr().err == ("BUILD FAILED: the disk is full (No space left on device: build/cache/x): free "
+                                       "some space (`make clean` removes build/) and run again. The previous report is "
+                                       "unchanged.\n")

@@ -9,7 +9,7 @@ import json
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from pathlib import Path
 
 import nbformat
@@ -20,6 +20,7 @@ from . import BuildError
 from .manifest import digest_of, relative, sha256
 
 CHART_TAG = "chart"
+STOP_TIMEOUT = 10  # seconds an interrupted build waits for its notebooks' threads once their kernels are killed
 PARAMETERS_TAG = "parameters"
 
 
@@ -177,7 +178,8 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
     """Every notebook whose key changed, `jobs` kernels at a time; returns the executed paths in notebook order.
 
     `progress(stem, seconds, done, total)` is called as each one finishes. The first failure is raised after the
-    notebooks already running have finished, so no kernel is left behind.
+    notebooks already running have finished, so no kernel is left behind. On Ctrl-C or kill, the queued notebooks
+    are cancelled and the running kernels killed, so the build stops within seconds.
     """
     folder = Path(folder)
     executed = folder / "executed"
@@ -209,10 +211,20 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
                 progress(Path(notebook).stem, time.perf_counter() - start, len(done), len(stale))
 
     errors = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in as_completed([pool.submit(run, *item) for item in stale]):
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = [pool.submit(run, *item) for item in stale]
+    try:
+        for future in as_completed(futures):
             if future.exception():
                 errors.append(future.exception())
+    except BaseException:  # Ctrl-C or kill: start nothing more, stop the kernels running, wait for their threads
+        pool.shutdown(wait=False, cancel_futures=True)
+        from .kernels import stop_kernels
+
+        stop_kernels()
+        wait(futures, timeout=STOP_TIMEOUT)
+        raise
+    pool.shutdown()
     if errors:
         raise errors[0]
     return outputs
