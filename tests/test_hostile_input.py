@@ -26,34 +26,63 @@ from tests.helpers import copy_project, rewrite_csv, run_make
 HOSTILE = "<!--<script>alert(1)</script>&\u2028"
 
 
-def _executed_notebook(path, record):
+def _executed_notebook(path, record, markdown="The closing paragraph is still on the page."):
     nb = nbformat.v4.new_notebook()
     published = nbformat.v4.new_code_cell("publish(record)", metadata={"tags": ["remove-cell"]})
     published.outputs = [nbformat.v4.new_output("display_data", data={PUBLICATION_MIMETYPE: record})]
-    nb.cells = [published, nbformat.v4.new_markdown_cell("The closing paragraph is still on the page.")]
+    nb.cells = [published, nbformat.v4.new_markdown_cell(markdown)]
     nbformat.write(nb, path)
     return path
 
 
-def test_a_value_that_opens_a_comment_in_a_script_block_leaves_the_page_whole(tmp_path):
-    review = {"@type": "ClaimReview", "url": "report.html#card-C01", "claimReviewed": HOSTILE,
-              "author": {"name": HOSTILE, "url": "report.html"},
-              "reviewRating": {"ratingExplanation": HOSTILE, "alternateName": HOSTILE},
-              "itemReviewed": {"author": [{"name": HOSTILE}],
-                               "appearance": {"headline": HOSTILE, "url": "https://example.org/" + HOSTILE}}}
-    record = {"headline": HOSTILE, "dek": HOSTILE, "reviewed": "2024-01-20", "updated": "2024-01-20",
-              "article": {"title": HOSTILE, "authors": HOSTILE, "publisher": HOSTILE,
-                          "url": "https://example.org/" + HOSTILE, "date_published": "2024-01-08"},
-              "corrections": [{"date": "2024-01-20", "kind": "published", "change": HOSTILE}],
-              "claim_reviews": [review]}
+def _assembled(tmp_path, record, **markdown):
     parameters = {"as_of": "2024-01-20", "formats": ["html"], "site_url": "https://example.org/",
                   "repo_url": "https://example.org/repo"}
     manifest = {"input_digest": "0" * 64, "packages": {}, "inputs": {}}
-    executed = _executed_notebook(tmp_path / "00.ipynb", record)
+    assemble([_executed_notebook(tmp_path / "00.ipynb", record, **markdown)], parameters, manifest, tmp_path)
+    return html5rdf.parse((tmp_path / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
 
-    assemble([executed], parameters, manifest, tmp_path)
 
-    page = html5rdf.parse((tmp_path / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
+def _record(text):
+    review = {"@type": "ClaimReview", "url": "report.html#card-C01", "claimReviewed": text,
+              "author": {"name": text, "url": "report.html"},
+              "reviewRating": {"ratingExplanation": text, "alternateName": text},
+              "itemReviewed": {"author": [{"name": text}],
+                               "appearance": {"headline": text, "url": "https://example.org/" + text}}}
+    return {"headline": text, "dek": text, "reviewed": "2024-01-20", "updated": "2024-01-20",
+            "article": {"title": text, "authors": text, "publisher": text,
+                        "url": "https://example.org/" + text, "date_published": "2024-01-08"},
+            "corrections": [{"date": "2024-01-20", "kind": "published", "change": text}],
+            "claim_reviews": [review]}
+
+
+RAW_HTML = """## A heading that keeps its anchor
+
+Some *prose* with [a link](https://example.org/) and [one within the page](#card-C01).
+
+<script>window.pwned = 1</script><img src="x.png" onerror="window.pwned = 2"><p onclick="window.pwned = 3">Click</p>
+<a href="javascript:window.pwned = 4">a link that runs code</a><iframe src="https://example.org/"></iframe>
+<svg><script>window.pwned = 5</script></svg><a href=" JAVASCRIPT:window.pwned=6">spaced</a>
+"""
+
+
+def test_raw_html_in_markdown_runs_nothing_and_markdown_still_renders(tmp_path):
+    page = _assembled(tmp_path, _record("A plain record"), markdown=RAW_HTML)
+    body = page.find("body")
+    assert not [s for s in body.iter("script") if "pwned" in (s.text or "")], "a script from markdown survived"
+    handlers = [(e.tag, name) for e in page.iter() for name in e.attrib if name.lower().startswith("on")]
+    assert handlers == [], handlers
+    assert not [e for e in page.iter() if "javascript:" in (e.get("href") or e.get("src") or "").lower()]
+    assert not list(page.iter("iframe"))
+    heading = next(h for h in body.iter("h2") if h.get("id") == "A-heading-that-keeps-its-anchor")
+    assert heading.find("a").get("href") == "#A-heading-that-keeps-its-anchor"
+    links = {a.get("href") for a in body.iter("a")}
+    assert {"https://example.org/", "#card-C01"} <= links
+    assert "Click" in "".join(body.itertext())
+
+
+def test_a_value_that_opens_a_comment_in_a_script_block_leaves_the_page_whole(tmp_path):
+    page = _assembled(tmp_path, _record(HOSTILE))
     body = "".join(page.find("body").itertext())
     assert "The closing paragraph is still on the page." in body
     scripts = [s for s in page.iter("script") if (s.get("type") or "").endswith("json")]

@@ -6,9 +6,10 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-from markupsafe import Markup
-
 import nbformat
+import nh3
+from jinja2 import pass_context
+from markupsafe import Markup
 from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -62,10 +63,28 @@ def merge(notebooks):
     return merged
 
 
+# What markdown may become in the page: nh3's allow-list of tags and attributes, ids and classes on any of them (the
+# headings' anchors), and links only to http(s), mail or within the page. Scripts, styles, event handlers, forms,
+# frames and javascript: URLs are removed, with the content of scripts and styles.
+MARKDOWN_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang", "dir"}}
+
+
+def sanitise_markdown_html(html):
+    return nh3.clean(html, tags=nh3.ALLOWED_TAGS, attributes=MARKDOWN_ATTRIBUTES, clean_content_tags={"script", "style"},
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
 class ReportExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last step: a BeautifulSoup parse and re-serialisation of the whole page,
     which gives alt text to images that lack it and tab stops to `.jp-Notebook` cells. The report template writes
-    neither, and the pass took most of assembly's time, growing with the page."""
+    neither, and the pass took most of assembly's time, growing with the page.
+
+    Markdown is author content, and raw HTML in it passes the allow-list above; the package's own HTML outputs are
+    built by autoescaping templates and pass unchanged."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        return sanitise_markdown_html(super().markdown2html(context, source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = self._init_resources(resources)

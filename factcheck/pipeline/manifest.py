@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import config
 
 DIRECT_DEPENDENCIES = ("pandas", "altair", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyter-client",
-                       "frictionless", "playwright", "vl-convert-python", "PyYAML", "Jinja2", "filelock", "pikepdf")
+                       "frictionless", "playwright", "vl-convert-python", "PyYAML", "Jinja2", "filelock", "pikepdf", "nh3")
 MANIFEST = "manifest.json"
 
 
