@@ -17,7 +17,7 @@ import time
 import traceback
 from urllib.parse import quote
 
-from . import config, params
+from . import config
 from .pipeline import BuildError
 from .pipeline.manifest import MANIFEST, input_hashes, manifest_for, read_manifest, relative, sha256, stale_reasons
 
@@ -112,13 +112,14 @@ def output_folder(parameters, defaults):
     return config.VIEWS / name if name else config.REPORT
 
 
-def resolved(assignments):
+def resolved(assignments, current=None):
     """The parameters with the overrides, and the defaults. Checking `as_of` reads every table, so the result is
     cached in build/ under the parameter file, the data and the package code it depends on."""
     from .pipeline.manifest import digest_of
 
     overrides = parse_assignments(assignments)
-    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    current = current or input_hashes()
+    hashes = {path: digest for path, digest in current.items() if path.startswith(("data/", "factcheck/"))}
     hashes.update({"params.yml": sha256(config.PARAMS_FILE), "overrides": json.dumps(overrides, sort_keys=True)})
     cache = config.BUILD / "parameters" / f"{digest_of(hashes)}.json"
     if cache.exists():
@@ -126,6 +127,8 @@ def resolved(assignments):
             return tuple(json.loads(cache.read_text()))
         except ValueError:
             print(f"{relative(cache)} could not be read: discarded and rebuilt", file=sys.stderr)
+    from . import params
+
     result = params.resolve(overrides), params.resolve({})
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(result))
@@ -147,12 +150,12 @@ def build_cache(folder):
             os.environ[config.CACHE_ENV] = previous
 
 
-def validate_data(progress, reuse=True):
+def validate_data(progress, reuse=True, current=None):
     """Validate data/, unless the same data was already found valid by the same code (its key is in build/)."""
     from .pipeline.manifest import digest_of
 
     # params.yml too: its as_of bounds the dates in data/
-    hashes = {path: digest for path, digest in input_hashes().items()
+    hashes = {path: digest for path, digest in (current or input_hashes()).items()
               if path.startswith(("data/", "factcheck/")) or path == "params.yml"}
     # input_hashes skips what is not a regular file; validation must still see it
     hashes["data/ entries"] = "\n".join(sorted(os.listdir(config.DATA)) if config.DATA.is_dir() else [])
@@ -170,14 +173,16 @@ def validate_data(progress, reuse=True):
 
 
 def build(assignments, jobs, progress):
-    from .pipeline import publish
-
-    validate_data(progress)  # first: the parameters' date range is read from the data
-    values, defaults = resolved(assignments)
+    current = input_hashes()  # read once: the no-op build must be quick
+    validate_data(progress, current=current)  # first: the parameters' date range is read from the data
+    values, defaults = resolved(assignments, current)
     out = output_folder(values, defaults)
-    if not stale_reasons(out, values):
+    if not stale_reasons(out, values, current):
         progress.say(f"{relative(out)}/ is up to date with its inputs")
         return out
+    from . import params
+    from .pipeline import publish
+
     view = out.name if out != config.REPORT else "report"
     notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
     from .pipeline.execute import execute_all
@@ -219,6 +224,8 @@ def _assemble(executed, values, staging, progress):
         (staging / "report.html").unlink()
         written.remove("report.html")
     manifest["outputs"] = {name: sha256(staging / name) for name in sorted(written)}
+    from . import params
+
     notebook_values = params.notebook_parameters(values)
     runs = [(config.NOTEBOOKS / path.name, path, notebook_values, declared_inputs(path.stem)) for path in executed]
     write_crate(staging, manifest, runs, REPORT_TITLE, PROJECT)
@@ -227,6 +234,7 @@ def _assemble(executed, values, staging, progress):
 
 
 def run_notebook(stem, assignments, progress):
+    from . import params
     from .pipeline.execute import execute
 
     notebook = config.NOTEBOOKS / f"{stem}.ipynb"
@@ -310,6 +318,8 @@ def main(argv=None):
         elif args.command == "views":
             list_views()
         elif args.command == "params":
+            from . import params
+
             return params.main(["list"])
         elif args.command == "validate":
             validate_data(progress, reuse=False)

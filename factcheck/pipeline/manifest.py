@@ -4,7 +4,6 @@ The report names its inputs by content, never by commit, so a fresh clone rebuil
 """
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 
 from .. import config
@@ -34,7 +33,7 @@ def input_files():
 
 
 def input_hashes():
-    return {relative(p): sha256(p) for p in input_files()}
+    return {p.relative_to(config.ROOT).as_posix(): sha256(p) for p in input_files()}
 
 
 def digest_of(hashes):
@@ -43,6 +42,8 @@ def digest_of(hashes):
 
 
 def package_versions():
+    from importlib import metadata
+
     return {name: metadata.version(name) for name in DIRECT_DEPENDENCIES}
 
 
@@ -61,13 +62,14 @@ def read_manifest(folder):
         return None
 
 
-def stale_reasons(folder, parameters=None):
-    """Why `folder` does not hold the report of the current inputs (and of `parameters`, if given); [] if fresh."""
+def stale_reasons(folder, parameters=None, current=None):
+    """Why `folder` does not hold the report of the current inputs (and of `parameters`, if given); [] if fresh.
+    `current` is input_hashes(), where the caller has it already."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest is None:
         return [f"{relative(folder / MANIFEST)} is missing or unreadable"]
-    recorded, current = manifest.get("inputs", {}), input_hashes()
+    recorded, current = manifest.get("inputs", {}), current or input_hashes()
     problems = [f"{path} changed since the report was built" for path in sorted(current) if recorded.get(path) != current[path]]
     problems += [f"{path} was an input but no longer exists" for path in sorted(set(recorded) - set(current))]
     if parameters is not None and manifest.get("parameters") != parameters:
