@@ -237,10 +237,10 @@ def run_notebook(stem, assignments, progress):
     from . import params
     from .pipeline.execute import execute
 
+    names = sorted(p.stem for p in config.NOTEBOOKS.glob("*.ipynb"))
+    if stem not in names:  # a name, never a path: nothing outside notebooks/ is run
+        raise BuildError(f"no notebook {stem!r}: choose one of {', '.join(names)}")
     notebook = config.NOTEBOOKS / f"{stem}.ipynb"
-    if not notebook.exists():
-        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS.glob("*.ipynb")))
-        raise BuildError(f"no notebook {stem!r}: choose one of {names}")
     validate_data(progress)
     values, defaults = resolved(assignments)
     folder = config.BUILD / "notebooks" / (view_name(values, defaults) or "default")
