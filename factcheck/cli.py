@@ -9,6 +9,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -331,6 +332,8 @@ def main(argv=None):
         print(f"BUILD FAILED: {err}\nThe previous report is unchanged.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # The browser's futures are abandoned, not failed: asyncio would log each one at exit.
+        logging.getLogger("asyncio").disabled = True
         print("BUILD INTERRUPTED: the previous report is unchanged.", file=sys.stderr)
         return 130
     except Exception as err:  # a bug, not an input problem: one line here, the traceback in the log

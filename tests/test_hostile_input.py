@@ -3,6 +3,7 @@ import contextlib
 import csv
 import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -531,3 +532,27 @@ def test_a_full_disk_is_named_as_one(monkeypatch, capsys):
 def test_a_notebook_is_chosen_by_name_never_by_path(capsys):
     assert cli.main(["notebook", "../notebooks/30_attacks"]) == 1
     assert capsys.readouterr().err.startswith("BUILD FAILED: no notebook '../notebooks/30_attacks': choose one of 00_summary")
+
+
+def test_an_interrupted_build_leaves_no_asyncio_noise(monkeypatch, capsys, caplog):
+    import asyncio
+    import gc
+
+    abandoned = []
+
+    def interrupted_while_printing(*args):
+        loop = asyncio.new_event_loop()
+        future = loop.create_future()
+        future.set_exception(RuntimeError("browser gone"))
+        abandoned.append((loop, future))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build", interrupted_while_printing)
+    try:
+        assert cli.main(["build"]) == 130
+        abandoned.clear()
+        gc.collect()
+        assert capsys.readouterr().err == "BUILD INTERRUPTED: the previous report is unchanged.\n"
+        assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]
+    finally:
+        logging.getLogger("asyncio").disabled = False
