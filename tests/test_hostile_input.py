@@ -556,3 +556,20 @@ def test_an_interrupted_build_leaves_no_asyncio_noise(monkeypatch, capsys, caplo
         assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]
     finally:
         logging.getLogger("asyncio").disabled = False
+
+
+def test_a_truncated_executed_notebook_is_executed_again_with_one_line(tmp_path, monkeypatch, capsys):
+    from factcheck.pipeline import execute
+
+    (tmp_path / "a.ipynb").write_text("{}")
+    monkeypatch.setattr(execute, "declared_inputs", lambda stem: [])
+    monkeypatch.setattr(execute, "execution_key", lambda notebook, parameters: "key")
+    ran = []
+    monkeypatch.setattr(execute, "execute", lambda notebook, output, *_: (ran.append(notebook.stem), output.write_text("{}")))
+    execute.execute_all([tmp_path / "a.ipynb"], {}, tmp_path / "build", jobs=1)
+    executed = tmp_path / "build" / "executed" / "a.ipynb"
+    executed.write_text('{"cells": [')
+    capsys.readouterr()
+    execute.execute_all([tmp_path / "a.ipynb"], {}, tmp_path / "build", jobs=1)
+    assert ran == ["a", "a"] and executed.read_text() == "{}"
+    assert capsys.readouterr().err.endswith("build/executed/a.ipynb could not be read: discarded and executed again\n")

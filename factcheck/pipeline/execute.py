@@ -7,6 +7,7 @@ Executed notebooks carry no timestamps or kernel ids.
 import hashlib
 import json
 import shutil
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
@@ -174,6 +175,15 @@ def execute(notebook, output, parameters, failed_dir, log_dir=None):
     (failed_dir / notebook.name).unlink(missing_ok=True)
 
 
+def _intact(path):
+    """Whether an executed notebook kept in build/ still reads as JSON (a full disk or a crash can truncate it)."""
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
     """Every notebook whose key changed, `jobs` kernels at a time; returns the executed paths in notebook order.
 
@@ -190,6 +200,9 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
         key = execution_key(notebook, parameters)
         key_file, synced = output.with_suffix(".key"), output.with_suffix(".source")
         if not (output.exists() and key_file.exists() and key_file.read_text() == key):
+            stale.append((notebook, output, key_file, key))
+        elif not _intact(output):
+            print(f"{relative(output)} could not be read: discarded and executed again", file=sys.stderr)
             stale.append((notebook, output, key_file, key))
         elif not synced.exists() or synced.read_text() != sha256(notebook):
             refresh_prose(notebook, output)
