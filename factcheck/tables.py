@@ -267,7 +267,7 @@ def header_problem(header, expected):
     """One message for everything wrong with a header, naming columns and positions; None if it is right."""
     if header == expected:
         return None
-    name = lambda text: "unnamed column" if text == "" else f"column {text!r}"
+    name = lambda text: "unnamed column" if text == "" else f"column {_shown(text)}"
     parts = []
     for text in dict.fromkeys(h for h in header if header.count(h) > 1):
         positions = [str(i) for i, h in enumerate(header, 1) if h == text]
@@ -277,13 +277,13 @@ def header_problem(header, expected):
     renamed = {i for i, _ in unknown if i <= len(expected) and expected[i - 1] not in header}
     for i, text in unknown:
         if i in renamed:
-            parts.append(f"expected column {i} {expected[i - 1]!r}, found {text!r}")
+            parts.append(f"expected column {i} {expected[i - 1]!r}, found {_shown(text)}")
         else:
             parts.append(f"unknown {name(text)} at position {i}")
     parts += [f"missing column {e!r} (expected at position {i})" for i, e in missing if i not in renamed]
     if not parts:
         i = next(i for i, (h, e) in enumerate(zip(header, expected), 1) if h != e)
-        parts.append(f"columns out of order: expected column {i} {expected[i - 1]!r}, found {header[i - 1]!r}")
+        parts.append(f"columns out of order: expected column {i} {expected[i - 1]!r}, found {_shown(header[i - 1])}")
     return "; ".join(parts) + f"; the header row must read: {','.join(expected)}"
 
 
@@ -291,6 +291,17 @@ def _shown(value, limit=60):
     """A value from the descriptor as it reads there, cut short."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _split_property(note):
+    """Frictionless's "... at property 'primaryKey/0'" as ("...", 'primaryKey/0')."""
+    match = re.fullmatch(r"(.*) at property '([^']*)'", note)
+    return (match.group(1), match.group(2)) if match else (note, "")
+
+
+def _json_path(pointer):
+    """'foreignKeys/0/fields' as '.foreignKeys[0].fields'."""
+    return "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in pointer.split("/") if part)
 
 
 def _safe_path(path):
@@ -453,17 +464,28 @@ class DataPackage:
 
     def schema_problems(self):
         """Each resource's schema checked by Frictionless against the Table Schema (field types, formats and
-        constraints), before any table is read; a DataError per schema it refuses, naming its JSON path."""
-        from frictionless import FrictionlessException, Schema
+        constraints), before any table is read: a DataError per problem, naming its JSON path."""
+        from frictionless import Field, FrictionlessException, Schema
 
-        problems = []
-        for number, resource in enumerate(self.descriptor["resources"]):
+        def problems(at, make):
             try:
-                Schema.from_descriptor({k: v for k, v in resource["schema"].items() if k != "foreignKeys"})
+                make()
             except FrictionlessException as err:
-                problems.append(DataError(f"{self.display} at $.resources[{number}].schema", 0, "",
-                                          getattr(err.error, "note", "") or str(err)))
-        return problems
+                notes = [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
+                return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
+                        for note, prop in map(_split_property, notes)]
+            return []
+
+        found = []
+        for number, resource in enumerate(self.descriptor["resources"]):
+            at = f"$.resources[{number}].schema"
+            fields = resource["schema"]["fields"]
+            found += [p for index, spec in enumerate(fields)
+                      for p in problems(f"{at}.fields[{index}]", lambda spec=spec: Field.from_descriptor(spec))]
+            if not found:
+                schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}  # checked above
+                found += problems(at, lambda schema=schema: Schema.from_descriptor(schema))
+        return found
 
     def folder_problems(self):
         """Every entry of the data folder that is not a regular file inside the repository, one line each."""

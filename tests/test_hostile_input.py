@@ -350,8 +350,18 @@ def test_every_problem_of_the_descriptor_is_named_with_its_json_path_before_any_
 
 def test_a_field_type_frictionless_does_not_know_is_named_with_its_path(data_dir):
     messages = _descriptor_messages(data_dir, lambda r: r["events"]["schema"]["fields"][0].update(type="strin"))
-    assert messages == [f"data/datapackage.json at $.resources[{_index(data_dir, 'events')}].schema: "
+    assert messages == [f"data/datapackage.json at $.resources[{_index(data_dir, 'events')}].schema.fields[0]: "
                         f"field type \"strin\" is not supported"]
+
+
+def test_a_schema_frictionless_refuses_is_named_down_to_the_property(data_dir):
+    def break_schema(resources):
+        resources["events"]["schema"]["fields"][1]["constraints"] = "x"
+        resources["events"]["schema"]["primaryKey"] = 5
+    at = f"data/datapackage.json at $.resources[{_index(data_dir, 'events')}].schema"
+    assert _descriptor_messages(data_dir, break_schema) == [f"{at}.fields[1].constraints: 'x' is not of type 'object'"]
+    assert _descriptor_messages(data_dir, lambda r: r["events"]["schema"]["fields"][1].pop("constraints")) == [
+        f"{at}.primaryKey[0]: 5 is not of type 'string'"]
 
 
 def test_a_descriptor_nested_too_deeply_is_one_line(data_dir):
