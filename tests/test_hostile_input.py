@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from factcheck import cli, config, data, params, tables, validate
-from factcheck.config import PUBLICATION_MIMETYPE
+from factcheck.config import PUBLICATION_MIMETYPE, VEGA_LITE_MIMETYPE
 from factcheck.params import ParameterError
 from factcheck.pipeline import publish
 from factcheck.pipeline.assemble import assemble
@@ -27,11 +27,20 @@ from tests.helpers import copy_project, rewrite_csv, run_make
 HOSTILE = "<!--<script>alert(1)</script>&\u2028"
 
 
+def _chart(text):
+    """A Vega-Lite bar chart whose label and description are `text`."""
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "description": text,
+            "data": {"values": [{"label": text, "count": 1}]}, "mark": "bar",
+            "encoding": {"x": {"field": "label", "type": "nominal"}, "y": {"field": "count", "type": "quantitative"}}}
+
+
 def _executed_notebook(path, record, markdown="The closing paragraph is still on the page."):
     nb = nbformat.v4.new_notebook()
     published = nbformat.v4.new_code_cell("publish(record)", metadata={"tags": ["remove-cell"]})
     published.outputs = [nbformat.v4.new_output("display_data", data={PUBLICATION_MIMETYPE: record})]
-    nb.cells = [published, nbformat.v4.new_markdown_cell(markdown)]
+    chart = nbformat.v4.new_code_cell("chart", metadata={"tags": ["remove-input", "chart"]})
+    chart.outputs = [nbformat.v4.new_output("display_data", data={VEGA_LITE_MIMETYPE: _chart(record["headline"])})]
+    nb.cells = [published, chart, nbformat.v4.new_markdown_cell(markdown)]
     nbformat.write(nb, path)
     return path
 

@@ -28,7 +28,12 @@ _SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 def script_json(value):
     """`value` as JSON safe to place inside a <script> block: the one way any JSON reaches the page."""
-    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))
+    return escape_json_for_script(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def escape_json_for_script(text):
+    """JSON text made safe inside a <script> block (`<` can only stand inside a JSON string, where \u003c means it)."""
+    return Markup(str(text).translate(_SCRIPT_ESCAPES))
 
 
 def vega_bundle():
@@ -113,6 +118,7 @@ def render_html(notebooks, report_info, claim_reviews):
                             extra_template_basedirs=[str(config.TEMPLATE_DIR)])
     exporter.environment.bytecode_cache = bytecode_cache()
     exporter.register_filter("script_json", script_json)
+    exporter.register_filter("escape_html_script", escape_json_for_script)  # nbconvert's escapes only `</`
     resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews,
                  "metadata": {"name": report_info["title"]}}
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
