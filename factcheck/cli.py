@@ -113,12 +113,12 @@ def output_folder(parameters, defaults):
     return config.VIEWS / name if name else config.REPORT
 
 
-def resolved(assignments, current=None):
+def resolved(assignments, current=None, environ=os.environ):
     """The parameters with the overrides, and the defaults. Checking `as_of` reads every table, so the result is
     cached in build/ under the parameter file, the data and the package code it depends on."""
     from .pipeline.manifest import digest_of
 
-    overrides = parse_assignments(assignments)
+    overrides = parse_assignments(assignments, environ)
     current = current or input_hashes()
     hashes = {path: digest for path, digest in current.items() if path.startswith(("data/", "factcheck/"))}
     hashes.update({"params.yml": sha256(config.PARAMS_FILE), "overrides": json.dumps(overrides, sort_keys=True)})
@@ -262,7 +262,7 @@ def list_views():
 
 
 def check_fresh():
-    values, _ = resolved([])
+    values, _ = resolved([], environ={})  # report/ holds the standard report, whatever make was given
     problems = stale_reasons(config.REPORT, values)
     if problems:
         raise BuildError("the committed report is stale:\n  " + "\n  ".join(problems) + "\nRun `make report` and commit report/.")
