@@ -144,7 +144,7 @@ def _decode(raw, encoding, display):
     if codecs.lookup(encoding).name == "utf-8" and raw.startswith(BOM):
         raw = raw[len(BOM):]
     if _looks_utf16(raw) and not codecs.lookup(encoding).name.startswith("utf-16"):
-        return None, DataError(display, 0, "", f"the file is UTF-16 (every other byte is zero), not "
+        return None, DataError(display, 1, "", f"the file is UTF-16 (every other byte is zero), not "
                                                 f"{encoding.upper()}: save it as {encoding.upper()}")
     try:
         text = raw.decode(encoding)
@@ -516,8 +516,8 @@ class DataPackage:
             return table
         options = {DIALECT_KEYS[k]: v for k, v in resource.get("dialect", {}).items() if k in DIALECT_KEYS}
         problem = separator_problem(text, options.get("delimiter", ","), table.fields)
-        if problem:
-            table.fatal.append(DataError(display, 0, "", problem))
+        if problem:  # found in the header, row 1
+            table.fatal.append(DataError(display, 1, "", problem))
             return table
         reader = csv.reader(io.StringIO(text, newline=""), strict=True, **options)
         try:

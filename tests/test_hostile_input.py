@@ -389,7 +389,7 @@ def test_a_file_with_another_separator_is_named_as_such(data_dir, separator, nam
     with open(path, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=separator, lineterminator="\n").writerows(rows)
     assert [m for m in _messages(data_dir) if m.startswith("data/events.csv")] == [
-        f"data/events.csv: this file is {name}-separated: save it as comma-separated (CSV)"]
+        f"data/events.csv row 1: this file is {name}-separated: save it as comma-separated (CSV)"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
@@ -397,7 +397,7 @@ def test_a_utf16_file_is_named_as_one_with_or_without_its_byte_order_mark(data_d
     path = data_dir / "events.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
     assert [m for m in _messages(data_dir) if m.startswith("data/events.csv")] == [
-        "data/events.csv: the file is UTF-16 (every other byte is zero), not UTF-8: save it as UTF-8"]
+        "data/events.csv row 1: the file is UTF-16 (every other byte is zero), not UTF-8: save it as UTF-8"]
 
 
 def test_an_empty_table_is_named_and_leaves_no_orphans_behind(data_dir):
