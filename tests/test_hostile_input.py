@@ -115,6 +115,7 @@ def sandbox(tmp_path_factory):
     return copy_project(tmp_path_factory.mktemp("hostile") / "project")
 
 
+@pytest.mark.build  # runs make or kernels in a copy of the project: slow
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize("variable", ["AS_OF", "PARAMS", "FORMATS"])
 def test_a_parameter_reaches_the_build_as_data_and_is_named_when_refused(sandbox, tmp_path, variable, payload):
@@ -128,6 +129,7 @@ def test_a_parameter_reaches_the_build_as_data_and_is_named_when_refused(sandbox
     assert f"Bad parameter: parameter {name}={value!r}" in result.stderr, result.stderr
 
 
+@pytest.mark.build  # runs make or kernels in a copy of the project: slow
 def test_make_asks_the_build_whatever_the_modification_times(sandbox):
     """Freshness has one judge, the build's content hashes: make runs it even when report/ looks newer than every input."""
     report = sandbox / "report"
@@ -483,6 +485,7 @@ except KeyboardInterrupt:
 """
 
 
+@pytest.mark.build  # runs make or kernels in a copy of the project: slow
 def test_ctrl_c_cancels_the_queued_notebooks_and_stops_within_seconds_quietly(tmp_path):
     names = ["sleepy_a", "sleepy_b", "sleepy_c"]
     for name in names:
