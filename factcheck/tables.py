@@ -396,7 +396,7 @@ def _schema_problems(schema, at, field_names):
 def descriptor_problems(descriptor, folder="data"):
     """Everything wrong with a data package descriptor, as (JSON path, problem), found before any table is read:
     resources, names, paths, encodings, dialects, fields, patterns and foreign keys (their resource and fields must
-    exist). The field types and constraints are left to Frictionless's Table Schema (see `schema_profile_problems`)."""
+    exist). Field types and constraints are left to Frictionless (see `DataPackage.schema_problems`)."""
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
         return [("$.resources", "expected an object with a non-empty 'resources' list")]
@@ -413,7 +413,7 @@ def descriptor_problems(descriptor, folder="data"):
         if not isinstance(name, str) or not name:
             problems.append((f"{at}.name", "each resource needs a name"))
         elif name in seen:
-            problems.append((f"{at}.name", f"{name!r} is the name of another resource too"))
+            problems.append((f"{at}.name", f"{_shown(name)} is the name of another resource too"))
         else:
             seen.add(name)
         path = resource.get("path")
