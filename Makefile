@@ -17,12 +17,13 @@ LAB_OK   := $(LAB)/.installed
 # Extra options for `jupyter lab`, e.g. LAB_ARGS="--port 9999"; as root JupyterLab needs --allow-root.
 LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-INPUTS   := $(wildcard data/*) $(wildcard notebooks/*.ipynb) $(shell find factcheck -type f \( -name '*.py' -o -path '*/templates/*' \) -not -path '*/__pycache__/*') params.yml requirements.txt
-comma    := ,
-empty    :=
-space    := $(empty) $(empty)
-# Parameters given on the command line; with none, the standard report is built into report/.
-ASSIGN   := $(strip $(if $(AS_OF),as_of=$(AS_OF)) $(if $(strip $(FORMATS)),formats=$(subst $(space),$(comma),$(strip $(FORMATS)))) $(PARAMS))
+# Parameters reach the build as data, in its environment, never as words of a shell command: a value may hold any
+# character. `$(value ...)` keeps make from expanding a `$(...)` inside a value, too.
+export FACTCHECK_AS_OF    := $(value AS_OF)
+export FACTCHECK_FORMATS  := $(value FORMATS)
+export FACTCHECK_PARAMS   := $(value PARAMS)
+export FACTCHECK_JOBS     := $(value JOBS)
+export FACTCHECK_NOTEBOOK := $(value NB)
 QUIET    := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),--quiet)
 FACTCHECK := $(PY) -m factcheck $(QUIET)
 
@@ -112,16 +113,9 @@ params: $(VENV_OK)
 	@$(FACTCHECK) params
 
 .PHONY: report
-## Build report/ with the default parameters, or views/<parameters>/ with any other (only what changed is redone).
-ifeq ($(ASSIGN),)
-report: $(VENV_OK) system report/manifest.json
-else
+## Build report/ with the default parameters, or views/<parameters>/ with any other (the build redoes what changed).
 report: $(VENV_OK) system
-	@$(FACTCHECK) build --jobs $(JOBS) $(ASSIGN)
-endif
-
-report/manifest.json: $(INPUTS) | $(VENV_OK)
-	@$(FACTCHECK) build --jobs $(JOBS)
+	@$(FACTCHECK) build
 
 .PHONY: views
 ## List the views built into views/ and whether each is fresh.
@@ -131,7 +125,7 @@ views: $(VENV_OK)
 .PHONY: notebook
 ## Execute one notebook into build/notebooks/ with the build's checks: make notebook NB=30_attacks PARAMS="as_of=2024-02-01".
 notebook: $(VENV_OK)
-	@$(FACTCHECK) notebook $(NB) $(ASSIGN)
+	@$(FACTCHECK) notebook
 
 .PHONY: lab
 ## Open JupyterLab on notebooks/: JupyterLab and nbdime live in .venv-lab, the notebooks run in .venv's kernel.
@@ -190,7 +184,7 @@ mutation: $(TEST_OK)
 ## Force a cold build: drop build/ (executed notebooks, caches) and rebuild report/ or the view from scratch.
 rebuild: $(VENV_OK) system
 	rm -rf build
-	@$(FACTCHECK) build --force --jobs $(JOBS) $(ASSIGN)
+	@$(FACTCHECK) build --force
 
 .PHONY: clean
 ## Remove everything derived except report/ (build/, views/).

@@ -6,17 +6,19 @@
 """
 import argparse
 import contextlib
+import errno
+import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
 import sys
 import time
 import traceback
-from pathlib import Path
 from urllib.parse import quote
 
-from . import config, params
+from . import config
 from .pipeline import BuildError
 from .pipeline.manifest import MANIFEST, input_hashes, manifest_for, read_manifest, relative, sha256, stale_reasons
 
@@ -44,24 +46,66 @@ class Progress:
         self.say(f"  {stem} done in {seconds:.1f} s, {done}/{total}")
 
 
-def parse_assignments(items):
+# What make passes in the environment (never in a shell command): the variable, and the parameter it sets.
+MAKE_VARIABLES = {"FACTCHECK_AS_OF": ("AS_OF", "as_of"), "FACTCHECK_FORMATS": ("FORMATS", "formats"),
+                  "FACTCHECK_PARAMS": ("PARAMS", None)}
+MAX_VALUE_LENGTH = 200  # no parameter needs more
+MAX_VIEW_NAME = 160  # a folder name must stay under the file system's 255 bytes, with room for publishing's prefixes
+
+
+def _split_params(text):
+    """PARAMS='a=1 formats=html pdf' as ['a=1', 'formats=html pdf']: a word without `=` continues the value before."""
+    items = []
+    for word in text.split():
+        if "=" not in word and items:
+            items[-1] += " " + word
+        else:
+            items.append(word)
+    return items
+
+
+def make_assignments(environ=os.environ):
+    """(item, where it came from) for each parameter make passed in the environment."""
+    found = []
+    for variable, (make_name, parameter) in MAKE_VARIABLES.items():
+        text = environ.get(variable, "").strip()
+        if text and parameter:
+            found.append((f"{parameter}={text}", f"{make_name}={text}"))
+        elif text:
+            found += [(item, f"PARAMS={item}") for item in _split_params(text)]
+    return found
+
+
+def parse_assignments(items, environ=os.environ):
+    """{name: value} from the command line's name=value items and make's variables. A parameter given two ways with
+    two values, an item that is not name=value, or an over-long value is refused, naming where it came from."""
     from .params import ParameterError
 
-    pairs = {}
-    for item in items:
+    pairs, origins = {}, {}
+    for item, origin in [(item, f"the argument {item!r}") for item in items] + make_assignments(environ):
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ParameterError(f"parameter {item!r} is not of the form name=value")
-        pairs[name.strip()] = value.strip()
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            raise ParameterError(f"{origin} is not of the form name=value")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise ParameterError(f"parameter {name} is {len(value)} characters long (from {origin[:60]}...): "
+                                 f"no value may exceed {MAX_VALUE_LENGTH}")
+        if name in pairs and pairs[name] != value:
+            raise ParameterError(f"parameter {name} is given twice, as {origins[name]} and as {origin}: give it once")
+        pairs[name], origins[name] = value, origin
     return pairs
 
 
 def view_name(parameters, defaults):
     """`as_of=2024-01-10,formats=html` from the parameters that differ from the defaults ('' for the standard report).
-    Characters a folder name cannot hold, such as the slashes of a URL, are percent-encoded."""
+    Characters a folder name cannot hold, such as the slashes of a URL, are percent-encoded; a name too long for a
+    folder is cut, with a digest of the whole name to keep it unique (its manifest lists the parameters)."""
     def shown(value):
         return quote("+".join(map(str, value)) if isinstance(value, list) else str(value), safe="-_.+:@")
-    return ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
+    name = ",".join(f"{k}={shown(v)}" for k, v in sorted(parameters.items()) if v != defaults.get(k))
+    if len(name) > MAX_VIEW_NAME:
+        name = name[:MAX_VIEW_NAME - 17] + "," + hashlib.sha256(name.encode()).hexdigest()[:16]
+    return name
 
 
 def output_folder(parameters, defaults):
@@ -69,17 +113,23 @@ def output_folder(parameters, defaults):
     return config.VIEWS / name if name else config.REPORT
 
 
-def resolved(assignments):
+def resolved(assignments, current=None, environ=os.environ):
     """The parameters with the overrides, and the defaults. Checking `as_of` reads every table, so the result is
     cached in build/ under the parameter file, the data and the package code it depends on."""
     from .pipeline.manifest import digest_of
 
-    overrides = parse_assignments(assignments)
-    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    overrides = parse_assignments(assignments, environ)
+    current = current or input_hashes()
+    hashes = {path: digest for path, digest in current.items() if path.startswith(("data/", "factcheck/"))}
     hashes.update({"params.yml": sha256(config.PARAMS_FILE), "overrides": json.dumps(overrides, sort_keys=True)})
     cache = config.BUILD / "parameters" / f"{digest_of(hashes)}.json"
     if cache.exists():
-        return tuple(json.loads(cache.read_text()))
+        try:
+            return tuple(json.loads(cache.read_text()))
+        except ValueError:
+            print(f"{relative(cache)} could not be read: discarded and rebuilt", file=sys.stderr)
+    from . import params
+
     result = params.resolve(overrides), params.resolve({})
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(result))
@@ -101,11 +151,15 @@ def build_cache(folder):
             os.environ[config.CACHE_ENV] = previous
 
 
-def validate_data(progress, reuse=True):
+def validate_data(progress, reuse=True, current=None):
     """Validate data/, unless the same data was already found valid by the same code (its key is in build/)."""
     from .pipeline.manifest import digest_of
 
-    hashes = {path: digest for path, digest in input_hashes().items() if path.startswith(("data/", "factcheck/"))}
+    # params.yml too: its as_of bounds the dates in data/
+    hashes = {path: digest for path, digest in (current or input_hashes()).items()
+              if path.startswith(("data/", "factcheck/")) or path == "params.yml"}
+    # input_hashes skips what is not a regular file; validation must still see it
+    hashes["data/ entries"] = "\n".join(sorted(os.listdir(config.DATA)) if config.DATA.is_dir() else [])
     key, stamp = digest_of(hashes), config.BUILD / "valid.key"
     if reuse and stamp.exists() and stamp.read_text() == key:
         return
@@ -120,9 +174,8 @@ def validate_data(progress, reuse=True):
 
 
 def build(assignments, jobs, progress, force=False):
-    from .pipeline import publish
-
-    validate_data(progress)  # first: the parameters' date range is read from the data
+    current = input_hashes()  # read once: the no-op build must be quick
+    validate_data(progress, current=current)  # first: the parameters' date range is read from the data
     notebooks, ignored = config.notebooks()
     missing = [relative(path) for path in notebooks if not path.exists()]
     if missing:
@@ -131,12 +184,14 @@ def build(assignments, jobs, progress, force=False):
     for path in ignored:
         progress.say(f"ignored {relative(path)}: not declared in factcheck/config.py NOTEBOOK_INPUTS "
                      "(declare a new notebook there with the tables it reads; delete a stray executed copy)")
-    values, defaults = resolved(assignments)
+    values, defaults = resolved(assignments, current)
     out = output_folder(values, defaults)
-    if not force and not stale_reasons(out, values):
+    if not force and not stale_reasons(out, values, current):
         progress.say(f"{relative(out)}/ is up to date with its inputs")
-        Path(out / MANIFEST).touch()
         return out
+    from . import params
+    from .pipeline import publish
+
     view = out.name if out != config.REPORT else "report"
     from .pipeline.execute import execute_all
 
@@ -179,6 +234,8 @@ def _assemble(executed, values, staging, progress, standard):
         (staging / "report.html").unlink()
         written.remove("report.html")
     manifest["outputs"] = {name: sha256(staging / name) for name in sorted(written)}
+    from . import params
+
     notebook_values = params.notebook_parameters(values)
     runs = [(config.NOTEBOOKS / path.name, path, notebook_values, declared_inputs(path.stem)) for path in executed]
     write_crate(staging, manifest, runs, REPORT_TITLE, PROJECT)
@@ -187,12 +244,13 @@ def _assemble(executed, values, staging, progress, standard):
 
 
 def run_notebook(stem, assignments, progress):
+    from . import params
     from .pipeline.execute import execute
 
+    names = [path.stem for path in config.notebooks()[0]]
+    if stem not in names:  # a name, never a path: nothing outside notebooks/ is run
+        raise BuildError(f"no notebook {stem!r}: choose one of {', '.join(names)}")
     notebook = config.NOTEBOOKS / f"{stem}.ipynb"
-    if not notebook.exists():
-        names = ", ".join(p.stem for p in config.notebooks()[0])
-        raise BuildError(f"no notebook {stem!r}: choose one of {names}")
     validate_data(progress)
     values, defaults = resolved(assignments)
     folder = config.BUILD / "notebooks" / (view_name(values, defaults) or "default")
@@ -213,13 +271,29 @@ def list_views():
 
 
 def check_fresh():
-    values, _ = resolved([])
+    values, _ = resolved([], environ={})  # report/ holds the standard report, whatever make was given
     problems = stale_reasons(config.REPORT, values)
     if problems:
         raise BuildError("the committed report is stale:\n  " + "\n  ".join(problems)
                          + "\nRun `make report`, then commit report/ alone (`git add report/`): notebooks/ holds no "
                          "outputs to commit.")
     print("report/ is up to date with its inputs")
+
+
+def unexpected(err):
+    """The one line for an error that is not an input problem: a full disk says so; anything else is a bug, whose
+    traceback goes to the log, if the log can be written."""
+    if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+        return (f"BUILD FAILED: the disk is full ({err.strerror}: {relative(err.filename) if err.filename else 'writing'}): "
+                f"free some space (`make clean` removes build/) and run again. The previous report is unchanged.")
+    try:
+        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+        ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f"traceback in {relative(ERROR_LOG)}"
+    except OSError as log_error:
+        where = f"no traceback: {relative(ERROR_LOG)} could not be written, {log_error.strerror}"
+    first = str(err).splitlines()[0] if str(err) else ""
+    return f"BUILD FAILED unexpectedly: {type(err).__name__}: {first} ({where}). The previous report is unchanged."
 
 
 def main(argv=None):
@@ -229,10 +303,10 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build report/ (default parameters) or views/<parameters>/")
     b.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
-    b.add_argument("--jobs", type=int, default=2)
+    b.add_argument("--jobs", type=int, default=os.environ.get("FACTCHECK_JOBS") or "2")
     b.add_argument("--force", action="store_true", help="rebuild even if the output is up to date with its inputs")
     n = sub.add_parser("notebook", help="execute one notebook into build/notebooks/")
-    n.add_argument("notebook")
+    n.add_argument("notebook", nargs="?", default=os.environ.get("FACTCHECK_NOTEBOOK", ""))
     n.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
     sub.add_parser("check-fresh", help="fail if report/ is stale against its inputs")
     sub.add_parser("views", help="list the built views and whether each is fresh")
@@ -257,6 +331,8 @@ def main(argv=None):
         elif args.command == "views":
             list_views()
         elif args.command == "params":
+            from . import params
+
             return params.main(["list"])
         elif args.command == "validate":
             validate_data(progress, reuse=False)
@@ -268,12 +344,11 @@ def main(argv=None):
         print(f"BUILD FAILED: {err}\nThe previous report is unchanged.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # The browser's futures are abandoned, not failed: asyncio would log each one at exit.
+        logging.getLogger("asyncio").disabled = True
         print("BUILD INTERRUPTED: the previous report is unchanged.", file=sys.stderr)
         return 130
     except Exception as err:  # a bug, not an input problem: one line here, the traceback in the log
-        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
-        ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"BUILD FAILED unexpectedly: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
-              f"(traceback in {relative(ERROR_LOG)}). The previous report is unchanged.", file=sys.stderr)
+        print(unexpected(err), file=sys.stderr)
         return 1
     return 0

@@ -6,12 +6,13 @@ schema type: what validated is what the notebooks get. A table with any problem 
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
-from .tables import DataPackage, InputError
+from .tables import DataPackage, InputError, read_input
 
 __all__ = ["InputError", "load_table", "load_inputs", "resource_paths", "as_of_view"]
 
@@ -50,7 +51,12 @@ def load_table(name, package_path=config.DATAPACKAGE, package=None):
     package = package or DataPackage(package_path)
     cached = _cache_file(package, name)
     if cached is not None and cached.exists():
-        return pd.read_pickle(cached)
+        try:
+            return pd.read_pickle(cached)
+        except Exception:  # truncated or corrupt: pickle raises many kinds of error
+            cached.unlink(missing_ok=True)
+            # sys.__stderr__: in a kernel, the notebook's log rather than the page
+            print(f"the cached copy of table {name!r} could not be read: discarded and rebuilt", file=sys.__stderr__)
     table = frame(package.table(name))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -66,10 +72,10 @@ def _cache_file(package, name):
         return None
     resource = package.resources[name]
     digest = hashlib.sha256(json.dumps(resource, sort_keys=True).encode("utf-8"))
-    try:
-        digest.update((package.dir / resource["path"]).read_bytes())
-    except OSError:
+    raw, problem = read_input(package.dir / resource["path"], package.root)
+    if problem:
         return None  # the uncached read names the problem
+    digest.update(raw)
     for code in (config.PACKAGE / "tables.py", config.PACKAGE / "data.py", config.LOCK_FILE):
         digest.update(code.read_bytes())
     return Path(folder) / "tables" / f"{name}-{digest.hexdigest()[:32]}.pkl"

@@ -8,10 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from . import config
-from .tables import DataPackage, InputError
 
 
 class ParameterError(ValueError):
@@ -25,13 +22,38 @@ class ConfigError(ParameterError):
 COMMON_KEYS = ("default", "type", "help", "scope")
 TYPE_KEYS = {"date": (), "integer": ("minimum", "maximum"), "list": ("choices",), "string": (), "url": ()}
 SCOPES = ("notebooks", "assembly")
-URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s]*)?")
+URL = re.compile(r'https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s<>"]*)?')  # as the schema's URL pattern in data/
+
+
+def _unique_key_loader():
+    """A YAML loader that refuses a key given twice in one mapping, where PyYAML would silently keep the last."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            lines = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = lines.setdefault(key, line)
+                except TypeError:  # a key that is itself a list or mapping: the base class names it
+                    break
+                if first != line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice, on lines {first} and {line}: keep one",
+                        key_node.start_mark)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def _load_yaml(path):
+    import yaml  # here, not at the top: a build with nothing to do never reads params.yml
+
     path = Path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_unique_key_loader())
     except FileNotFoundError:
         raise ConfigError(f"{path.name} is missing: restore it from git (git checkout -- {path.name})") from None
     except UnicodeDecodeError as err:
@@ -99,6 +121,7 @@ def data_date_range(package_path=config.DATAPACKAGE):
     The dates are those the notebooks will see: the tables as `data.load_table` types them.
     """
     from .data import load_table
+    from .tables import DataPackage
 
     package = DataPackage(package_path)
     dated = [load_table(name, package=package)[column].dropna() for name, column in config.ROW_DATE.items()]
@@ -146,6 +169,8 @@ def _coerce(name, entry, raw):
 
 def resolve(overrides=None, params_path=config.PARAMS_FILE, package_path=config.DATAPACKAGE):
     """Defaults with the overrides applied, every value checked. Raises ParameterError naming the valid choices."""
+    from .tables import InputError
+
     entries = spec(params_path)
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(entries))

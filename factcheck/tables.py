@@ -13,13 +13,16 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import config
 
 BOM = codecs.BOM_UTF8
+MAX_FILE_BYTES = 20_000_000  # one input file may hold 20 MB; data/'s largest holds under 0.2 MB
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 DIALECT_KEYS = {"delimiter": "delimiter", "quoteChar": "quotechar", "doubleQuote": "doublequote",
                 "escapeChar": "escapechar", "skipInitialSpace": "skipinitialspace"}
@@ -44,11 +47,16 @@ class DataError:
 
 
 class InputError(ValueError):
-    """An input that cannot be read as it stands; the message is one line naming the file and the fix."""
+    """An input that cannot be read as it stands; the message is one line naming the file and the fix (the first of
+    `errors`, where there are several, as in a descriptor)."""
 
     def __init__(self, error):
-        self.error = error if isinstance(error, DataError) else DataError("", 0, "", str(error))
-        super().__init__(str(self.error))
+        errors = error if isinstance(error, list) else [error]
+        self.errors = [e if isinstance(e, DataError) else DataError("", 0, "", str(e)) for e in errors]
+        self.error = self.errors[0]
+        more = f" (and {len(self.errors) - 1} more problem(s): python -m factcheck validate lists them)" \
+            if len(self.errors) > 1 else ""
+        super().__init__(str(self.error) + more)
 
 
 def forbidden_character(text):
@@ -61,12 +69,83 @@ def forbidden_character(text):
     return f"{kind} U+{ord(char):04X} at position {match.start() + 1}: remove it", match.start() + 1
 
 
+def file_problem(path, root):
+    """Why `path` is not a regular file of at most MAX_FILE_BYTES inside `root` (the repository), or None.
+
+    Decided from the file system alone, before a byte is read: a named pipe would block for ever, a device never
+    ends, and a symbolic link may lead anywhere. Nothing of a refused file's content is ever shown.
+    """
+    path = Path(path)
+    try:
+        target = path.resolve(strict=True)
+        info = target.stat()
+    except FileNotFoundError:
+        return "is a symbolic link to a missing file" if path.is_symlink() else "file is missing"
+    except RuntimeError:
+        return "is a loop of symbolic links: put the file itself in its place"
+    except OSError as err:
+        return f"cannot be read ({err.strerror})"
+    if not target.is_relative_to(Path(root).resolve()):
+        return "is a symbolic link leading out of the repository: put the file itself in its place"
+    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    kind = next((name for test, name in kinds if test(info.st_mode)), None if stat.S_ISREG(info.st_mode) else "special")
+    if kind:
+        return f"is {kind}, not a regular file: only regular files may be inputs"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"holds {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one input file"
+    return None
+
+
+def read_input(path, root):
+    """(bytes, None) of an input file, or (None, problem) for what `file_problem` refuses; never blocks."""
+    problem = file_problem(path, root)
+    if problem:
+        return None, problem
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        return None, f"cannot be read ({err.strerror})"
+    if len(raw) > MAX_FILE_BYTES:  # it grew after it was checked
+        return None, f"holds over {MAX_FILE_BYTES:,} bytes, the limit for one input file"
+    return raw, None
+
+
+def _looks_utf16(raw):
+    """UTF-16, with or without its byte-order mark: text in it has a zero byte in every other place."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = raw[:2000]
+    half = len(sample) // 2
+    return half > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) > 0.9 * half
+
+
+SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+def separator_problem(text, delimiter, fields):
+    """'this file is tab-separated...' when the header row is split by another character than `delimiter`."""
+    first = text.split("\n", 1)[0]
+    if first.count(delimiter) >= len(fields) - 1:
+        return None
+    found = max(SEPARATORS, key=first.count)
+    if first.count(found) >= len(fields) - 1 > 0:
+        wanted = "comma" if delimiter == "," else repr(delimiter)
+        return f"this file is {SEPARATORS[found]}-separated: save it as {wanted}-separated (CSV)"
+    return None
+
+
 def _decode(raw, encoding, display):
     """The text of a file, or the DataError that stops it being read."""
     if not raw.strip():
         return None, DataError(display, 0, "", "file is empty: expected a header row and data rows")
     if codecs.lookup(encoding).name == "utf-8" and raw.startswith(BOM):
         raw = raw[len(BOM):]
+    if _looks_utf16(raw) and not codecs.lookup(encoding).name.startswith("utf-16"):
+        return None, DataError(display, 1, "", f"the file is UTF-16 (every other byte is zero), not "
+                                                f"{encoding.upper()}: save it as {encoding.upper()}")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
@@ -188,7 +267,7 @@ def header_problem(header, expected):
     """One message for everything wrong with a header, naming columns and positions; None if it is right."""
     if header == expected:
         return None
-    name = lambda text: "unnamed column" if text == "" else f"column {text!r}"
+    name = lambda text: "unnamed column" if text == "" else f"column {_shown(text)}"
     parts = []
     for text in dict.fromkeys(h for h in header if header.count(h) > 1):
         positions = [str(i) for i, h in enumerate(header, 1) if h == text]
@@ -198,14 +277,154 @@ def header_problem(header, expected):
     renamed = {i for i, _ in unknown if i <= len(expected) and expected[i - 1] not in header}
     for i, text in unknown:
         if i in renamed:
-            parts.append(f"expected column {i} {expected[i - 1]!r}, found {text!r}")
+            parts.append(f"expected column {i} {expected[i - 1]!r}, found {_shown(text)}")
         else:
             parts.append(f"unknown {name(text)} at position {i}")
     parts += [f"missing column {e!r} (expected at position {i})" for i, e in missing if i not in renamed]
     if not parts:
         i = next(i for i, (h, e) in enumerate(zip(header, expected), 1) if h != e)
-        parts.append(f"columns out of order: expected column {i} {expected[i - 1]!r}, found {header[i - 1]!r}")
+        parts.append(f"columns out of order: expected column {i} {expected[i - 1]!r}, found {_shown(header[i - 1])}")
     return "; ".join(parts) + f"; the header row must read: {','.join(expected)}"
+
+
+def _shown(value, limit=60):
+    """A value from the descriptor as it reads there, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _split_property(note):
+    """Frictionless's "... at property 'primaryKey/0'" as ("...", 'primaryKey/0')."""
+    match = re.fullmatch(r"(.*) at property '([^']*)'", note)
+    return (match.group(1), match.group(2)) if match else (note, "")
+
+
+def _json_path(pointer):
+    """'foreignKeys/0/fields' as '.foreignKeys[0].fields'."""
+    return "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in pointer.split("/") if part)
+
+
+def _safe_path(path):
+    pure = PurePosixPath(path)
+    return bool(path) and "\\" not in path and ":" not in path and not pure.is_absolute() and \
+        ".." not in pure.parts and len(pure.parts) == 1
+
+
+def _text_encoding(name):
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except (LookupError, TypeError):
+        return False
+
+
+def _dialect_problems(dialect, at):
+    if not isinstance(dialect, dict):
+        return [(at, f"expected an object, found {type(dialect).__name__}")]
+    problems = []
+    unknown = sorted(set(map(str, dialect)) - set(DIALECT_KEYS) - DIALECT_IGNORED)
+    if unknown:
+        problems.append((at, f"keys this reader does not support ({', '.join(unknown)}); supported: "
+                             f"{', '.join(DIALECT_KEYS)}"))
+    if dialect.get("header", True) is not True:
+        problems.append((f"{at}.header", "every table needs a header row: header must be true"))
+    for key in ("delimiter", "quoteChar", "escapeChar"):
+        value = dialect.get(key)
+        if key in dialect and not (isinstance(value, str) and len(value) == 1 and value not in "\r\n"):
+            problems.append((f"{at}.{key}", f"{_shown(value)} is not one character: use e.g. {',' if key == 'delimiter' else chr(34)!r}"))
+    for key in ("doubleQuote", "skipInitialSpace"):
+        if key in dialect and not isinstance(dialect[key], bool):
+            problems.append((f"{at}.{key}", f"{_shown(dialect[key])} is not true or false"))
+    return problems
+
+
+def _as_names(value):
+    """A key's field names as a list, or None if it is neither a name nor a list of names."""
+    names = [value] if isinstance(value, str) else value
+    return names if isinstance(names, list) and names and all(isinstance(n, str) for n in names) else None
+
+
+def _schema_problems(schema, at, field_names):
+    """A schema's fields, patterns and foreign keys; `field_names` maps each resource to its fields' names."""
+    if not isinstance(schema, dict):
+        return [(at, "expected an object with a list of fields")]
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [(f"{at}.fields", "expected a non-empty list of fields")]
+    problems = []
+    for number, spec in enumerate(fields):
+        where = f"{at}.fields[{number}]"
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            problems.append((where, "each field needs a name"))
+            continue
+        rule = spec.get("notAfter")
+        if rule is not None and rule != "as_of" and not (
+                isinstance(rule, str) and rule.partition(".")[2] in field_names.get(rule.partition(".")[0], [])):
+            problems.append((f"{where}.notAfter", f"{_shown(rule)}: use 'as_of' or a date field of a resource, "
+                                                  f"e.g. 'corrections.date'"))
+        pattern = (spec.get("constraints") or {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as err:
+                problems.append((f"{where}.constraints.pattern", f"{_shown(pattern)} is not a regular expression "
+                                                                f"({getattr(err, 'msg', err)})"))
+    own = [spec["name"] for spec in fields if isinstance(spec, dict) and isinstance(spec.get("name"), str)]
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list):
+        return problems + [(f"{at}.foreignKeys", f"expected a list of foreign keys, found {type(keys).__name__}")]
+    for number, key in enumerate(keys):
+        where = f"{at}.foreignKeys[{number}]"
+        reference = key.get("reference") if isinstance(key, dict) else None
+        local = _as_names(key.get("fields")) if isinstance(key, dict) else None
+        target_fields = _as_names(reference.get("fields")) if isinstance(reference, dict) else None
+        target = reference.get("resource") if isinstance(reference, dict) else None
+        if local is None or target_fields is None or not isinstance(target, str):
+            problems.append((where, "expected 'fields' and a 'reference' with a 'resource' and its 'fields'"))
+            continue
+        problems += [(f"{where}.fields", f"no field {name!r} in this schema") for name in local if name not in own]
+        if target and target not in field_names:
+            problems.append((f"{where}.reference.resource", f"no resource named {target!r}"))
+            continue
+        known = field_names[target] if target else own
+        problems += [(f"{where}.reference.fields", f"no field {name!r} in resource {target or 'itself'!r}")
+                     for name in target_fields if name not in known]
+        if len(local) != len(target_fields):
+            problems.append((where, f"{len(local)} field(s) refer to {len(target_fields)}: give as many on each side"))
+    return problems
+
+
+def descriptor_problems(descriptor, folder="data"):
+    """Everything wrong with a data package descriptor, as (JSON path, problem), found before any table is read:
+    resources, names, paths, encodings, dialects, fields, patterns and foreign keys (their resource and fields must
+    exist). Field types and constraints are left to Frictionless (see `DataPackage.schema_problems`)."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [("$.resources", "expected an object with a non-empty 'resources' list")]
+    problems, seen = [], set()
+    field_names = {r["name"]: [f.get("name") for f in r["schema"]["fields"] if isinstance(f, dict)]
+                   for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)
+                   and isinstance(r.get("schema"), dict) and isinstance(r["schema"].get("fields"), list)}
+    for number, resource in enumerate(resources):
+        at = f"$.resources[{number}]"
+        if not isinstance(resource, dict):
+            problems.append((at, "expected an object"))
+            continue
+        name = resource.get("name")
+        if not isinstance(name, str) or not name:
+            problems.append((f"{at}.name", "each resource needs a name"))
+        elif name in seen:
+            problems.append((f"{at}.name", f"{_shown(name)} is the name of another resource too"))
+        else:
+            seen.add(name)
+        path = resource.get("path")
+        if not isinstance(path, str) or not _safe_path(path):
+            problems.append((f"{at}.path", f"{_shown(path)}: use the name of a file inside {folder}/, e.g. 'events.csv'"))
+        encoding = resource.get("encoding", "utf-8")
+        if not _text_encoding(encoding):
+            problems.append((f"{at}.encoding", f"unknown encoding {_shown(encoding)}: use 'utf-8'"))
+        problems += _dialect_problems(resource.get("dialect", {}), f"{at}.dialect")
+        problems += _schema_problems(resource.get("schema"), f"{at}.schema", field_names)
+    return problems
 
 
 class DataPackage:
@@ -214,6 +433,7 @@ class DataPackage:
     def __init__(self, package_path=config.DATAPACKAGE):
         self.path = Path(package_path)
         self.dir = self.path.parent
+        self.root = self.dir.parent  # the repository: no input may lead out of it
         self.display = f"{self.dir.name}/{self.path.name}"
         self.descriptor = self._parse()
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
@@ -224,55 +444,53 @@ class DataPackage:
         raise InputError(DataError(self.display + where, 0, "", problem))
 
     def _parse(self):
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw, problem = read_input(self.path, self.root)
+        if problem == "file is missing":
             self._fail("file is missing: restore it from git (git checkout -- data/datapackage.json)")
-        except OSError as err:
-            self._fail(f"cannot be read ({err.strerror})")
+        if problem:
+            self._fail(problem)
         try:
             descriptor = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as err:
             self._fail(f"byte 0x{raw[err.start]:02x} at offset {err.start} is not UTF-8: save the file as UTF-8")
         except json.JSONDecodeError as err:
             self._fail(f"not valid JSON ({err.msg}): fix the syntax there", f" line {err.lineno}, column {err.colno}")
-        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-        if not isinstance(resources, list) or not resources:
-            self._fail("expected an object with a non-empty 'resources' list")
-        names = set()
-        for number, resource in enumerate(resources, 1):
-            label = f"resource {number}" + (f" ({resource.get('name')!r})" if isinstance(resource, dict) else "")
-            if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-                self._fail(f"{label} needs a 'name'")
-            if resource["name"] in names:
-                self._fail(f"{label}: the name is used twice")
-            names.add(resource["name"])
-            path = resource.get("path")
-            if not isinstance(path, str) or not self._safe(path):
-                self._fail(f"{label} has path {path!r}: use the name of a file inside {self.dir.name}/, e.g. 'events.csv'")
-            fields = (resource.get("schema") or {}).get("fields") if isinstance(resource.get("schema"), dict) else None
-            if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str)
-                                                                     for f in fields):
-                self._fail(f"{label} needs a schema with a list of named fields")
-            encoding = resource.get("encoding", "utf-8")
-            try:
-                codecs.lookup(encoding)
-            except (LookupError, TypeError):
-                self._fail(f"{label} has unknown encoding {encoding!r}: use 'utf-8'")
-            dialect = resource.get("dialect", {})
-            unknown = sorted(set(dialect) - set(DIALECT_KEYS) - DIALECT_IGNORED) if isinstance(dialect, dict) else ["?"]
-            if unknown:
-                self._fail(f"{label} has dialect keys this reader does not support ({', '.join(unknown)}); "
-                           f"supported: {', '.join(DIALECT_KEYS)}")
-            if dialect.get("header", True) is not True:
-                self._fail(f"{label}: every table needs a header row (dialect header must be true)")
+        except RecursionError:
+            self._fail("nested too deeply to be a data package descriptor: restore it from git")
+        problems = descriptor_problems(descriptor, self.dir.name)
+        if problems:
+            raise InputError([DataError(f"{self.display} at {where}", 0, "", problem) for where, problem in problems])
         return descriptor
 
-    @staticmethod
-    def _safe(path):
-        pure = PurePosixPath(path)
-        return bool(path) and "\\" not in path and ":" not in path and not pure.is_absolute() and \
-            ".." not in pure.parts and len(pure.parts) == 1
+    def schema_problems(self):
+        """Each resource's schema checked by Frictionless against the Table Schema (field types, formats and
+        constraints), before any table is read: a DataError per problem, naming its JSON path."""
+        from frictionless import Field, FrictionlessException, Schema
+
+        def problems(at, make):
+            try:
+                make()
+            except FrictionlessException as err:
+                notes = [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
+                return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
+                        for note, prop in map(_split_property, notes)]
+            return []
+
+        found = []
+        for number, resource in enumerate(self.descriptor["resources"]):
+            at = f"$.resources[{number}].schema"
+            fields = resource["schema"]["fields"]
+            found += [p for index, spec in enumerate(fields)
+                      for p in problems(f"{at}.fields[{index}]", lambda spec=spec: Field.from_descriptor(spec))]
+            if not found:
+                schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}  # checked above
+                found += problems(at, lambda schema=schema: Schema.from_descriptor(schema))
+        return found
+
+    def folder_problems(self):
+        """Every entry of the data folder that is not a regular file inside the repository, one line each."""
+        return [DataError(f"{self.dir.name}/{entry.name}", 0, "", problem) for entry in sorted(self.dir.iterdir())
+                if (problem := file_problem(entry, self.root))]
 
     @property
     def names(self):
@@ -288,19 +506,19 @@ class DataPackage:
     def _read(self, resource):
         display = f"{self.dir.name}/{resource['path']}"
         table = Table(resource["name"], display, resource)
-        try:
-            raw = (self.dir / resource["path"]).read_bytes()
-        except FileNotFoundError:
-            table.fatal.append(DataError(display, 0, "", "file is missing"))
-            return table
-        except OSError as err:
-            table.fatal.append(DataError(display, 0, "", f"cannot be read ({err.strerror})"))
+        raw, problem = read_input(self.dir / resource["path"], self.root)
+        if problem:
+            table.fatal.append(DataError(display, 0, "", problem))
             return table
         text, problem = _decode(raw, resource.get("encoding", "utf-8"), display)
         if problem:
             table.fatal.append(problem)
             return table
         options = {DIALECT_KEYS[k]: v for k, v in resource.get("dialect", {}).items() if k in DIALECT_KEYS}
+        problem = separator_problem(text, options.get("delimiter", ","), table.fields)
+        if problem:  # found in the header, row 1
+            table.fatal.append(DataError(display, 1, "", problem))
+            return table
         reader = csv.reader(io.StringIO(text, newline=""), strict=True, **options)
         try:
             rows = list(reader)
@@ -315,6 +533,9 @@ class DataPackage:
             return table
         table.header = header
         table.rows = list(enumerate(rows[1:], start=2))
+        if not any(cells for _, cells in table.rows):
+            table.fatal.append(DataError(display, 0, "", "has a header but no rows: restore its rows "
+                                                         f"(git checkout -- {display})"))
         for number, cells in table.rows:
             for position, cell in enumerate(cells):
                 found = forbidden_character(cell)
@@ -328,10 +549,11 @@ class DataPackage:
         if self._article is None:
             path = Path(path or self.dir / config.ARTICLE_TEXT.name)
             display = f"{self.dir.name}/{path.name}"
-            if not path.exists():
-                self._article = ("", [DataError(display, 0, "", "file is missing")])
+            raw, problem = read_input(path, self.root)
+            if problem:
+                self._article = ("", [DataError(display, 0, "", problem)])
                 return self._article
-            text, problem = _decode(path.read_bytes(), "utf-8", display)
+            text, problem = _decode(raw, "utf-8", display)
             if problem:
                 self._article = ("", [problem])
                 return self._article

@@ -104,8 +104,12 @@ def validate(package_path=config.DATAPACKAGE):
     try:
         package = DataPackage(package_path)
     except InputError as err:
-        return [err.error]
-    errors, readable = [], []
+        return err.errors
+    errors = package.schema_problems()
+    if errors:  # every table would be read against a schema that is wrong
+        return errors
+    missing = _missing_resources(package)
+    errors, readable = package.folder_problems() + missing, []
     for name in package.names:
         table = package.table(name)
         errors += table.fatal + table.problems
@@ -121,10 +125,11 @@ def validate(package_path=config.DATAPACKAGE):
     except InputError as err:
         return sorted(set(errors + [err.error]))
     errors += package.foreign_key_problems(readable)
+    errors += _late_dates(package, readable)
     tables = {name: package.table(name).records() for name in readable}
     paths = {name: resource["path"] for name, resource in package.resources.items()}
     project = _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
-                              incomplete=len(readable) < len(package.names) or bool(article_problems))
+                              incomplete=bool(missing) or len(readable) < len(package.names) or bool(article_problems))
     # an empty verdict field is reported once, naming the claim, instead of by the schema's bare "a value is required"
     named = {(e.path, e.row, e.field) for e in project if e.field in VERDICT_FIELDS}
     errors = [e for e in errors if (e.path, e.row, e.field) not in named] + project
@@ -133,7 +138,74 @@ def validate(package_path=config.DATAPACKAGE):
         from .data import load_table
 
         errors += consistency_errors({name: load_table(name, package=package) for name in package.names})
-    return sorted(set(errors))
+    return capped(sorted(set(errors)))
+
+
+def _bound(package, rule, readable):
+    """(latest date allowed, what it is) by a field's `notAfter` rule in the schema; (None, '') if it cannot be known."""
+    import datetime as dt
+
+    if rule == "as_of":
+        from .params import ParameterError, defaults
+
+        try:
+            as_of = dt.date.fromisoformat(defaults()["as_of"])
+        except (ParameterError, KeyError, ValueError):
+            return None, ""  # params.yml is refused on its own
+        return as_of, (f"{as_of}, the standard report's as_of: correct the date, or move as_of in "
+                       f"{config.PARAMS_FILE.name} forward")
+    name, field_name = rule.split(".", 1)
+    if name not in readable:
+        return None, ""
+    table = package.table(name)
+    dates = [values[field_name] for _, values, _ in table.typed() if values.get(field_name)]
+    if not dates:
+        return None, ""
+    return max(dates), f"{max(dates)}, the latest {field_name} in {table.display}: correct the date, or log the update there"
+
+
+def _late_dates(package, readable):
+    """Dates after what their field's `notAfter` rule in the schema allows (see `_bound`)."""
+    problems, bounds = [], {}
+    for name in readable:
+        table = package.table(name)
+        for spec in table.resource["schema"]["fields"]:
+            rule = spec.get("notAfter")
+            if not rule:
+                continue
+            if rule not in bounds:
+                bounds[rule] = _bound(package, rule, readable)
+            bound, why = bounds[rule]
+            problems += [DataError(table.display, number, spec["name"], f"{values[spec['name']]} is after {why}")
+                         for number, values, _ in table.typed()
+                         if bound is not None and values.get(spec["name"]) and values[spec["name"]] > bound]
+    return problems
+
+
+def _missing_resources(package):
+    """A table the notebooks read, gone from the descriptor: named before anything it leaves orphaned."""
+    readers = {}
+    for notebook, names in config.NOTEBOOK_INPUTS.items():
+        for name in names:
+            readers.setdefault(name, []).append(notebook)
+    return [DataError(package.display, 0, "", f"no resource named {name!r}, which notebooks {', '.join(readers[name])} "
+                                              f"read: restore it (git checkout -- {package.display})")
+            for name in sorted(set(readers) - set(package.names))]
+
+
+MAX_PER_FILE = 50
+
+
+def capped(errors):
+    """At most MAX_PER_FILE problems per file, then one line with how many more there are."""
+    shown = []
+    for path, group in groupby(errors, key=lambda e: e.path):
+        group = list(group)
+        shown += group[:MAX_PER_FILE]
+        if len(group) > MAX_PER_FILE:
+            shown.append(DataError(path, 0, "", f"... and {len(group) - MAX_PER_FILE} more problem(s), "
+                                                f"{len(group)} in all: fix these and run again"))
+    return shown
 
 
 def main(argv=None):

@@ -172,7 +172,8 @@ def test_http_urls_are_kept(url):
 
 
 @pytest.mark.parametrize("url", ["example.org", "https://", "https://exa mple.org", "https://example.org/a b",
-                                 "ftp://example.org", "https://example.org:port/"])
+                                 "ftp://example.org", "https://example.org:port/",
+                                 "https://example.org/<!--<script>", 'https://example.org/"onmouseover=x'])
 def test_anything_but_an_http_url_is_refused(url):
     with pytest.raises(params.ParameterError) as raised:
         coerce(URL, url)
@@ -256,14 +257,17 @@ def test_as_of_may_be_either_end_of_the_data_range_but_not_beyond(tmp_path, monk
 
 
 def test_the_date_range_ends_at_the_latest_row_of_every_dated_table(tmp_path):
-    """With claim_updates emptied, the range ends at the latest row of the other tables, read here with pandas."""
+    """With claim_updates all dated at the article's publication, the range ends at the latest row of the other
+    tables, read here with pandas."""
     import shutil
 
     from factcheck import config, data
+    from tests.helpers import rewrite_csv
 
     copy = Path(shutil.copytree(config.DATA, tmp_path / "data"))
-    updates = copy / "claim_updates.csv"
-    updates.write_text(updates.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    published = data.load_table("article")["date_published"].iloc[0].date().isoformat()
+    rewrite_csv(copy / "claim_updates.csv", lambda rows: [row.__setitem__(rows[0].index("date"), published)
+                                                          for row in rows[1:]])
     expected = max(data.load_table(name)[column].max() for name, column in config.ROW_DATE.items()
                    if name != "claim_updates").date()
     assert params.data_date_range(copy / "datapackage.json")[1] == expected

@@ -125,6 +125,8 @@ HOSTILE_CASES = [
      "data/sources.csv row 2, field 'url': 'javascript:window.__pwned=1' is not an http or https URL"),
     (*set_cell("article", "url", "data:text/html,<script>alert(1)</script>"),
      "data/article.csv row 2, field 'url': 'data:text/html,<script>alert(1)</script>' is not an http or https URL"),
+    (*set_cell("article", "url", "https://example.org/<!--<script>"),
+     "data/article.csv row 2, field 'url': 'https://example.org/<!--<script>' is not an http or https URL"),
     (*set_cell("sources", "url", "https://dw.com@evil.example/"), "field 'url': 'https://dw.com@evil.example/' is not an http"),
     (*insert_character("expulsion_calls", "description", "\x00", row=4),
      "data/expulsion_calls.csv row 5, field 'description': control character U+0000 at position 12: remove it"),
@@ -224,7 +226,7 @@ def test_a_resource_path_outside_data_is_refused(data_dir, path):
     descriptor = json.loads((data_dir / "datapackage.json").read_text())
     descriptor["resources"][0]["path"] = path
     (data_dir / "datapackage.json").write_text(json.dumps(descriptor))
-    assert messages(data_dir) == [f"data/datapackage.json: resource 1 ('sources') has path {path!r}: "
+    assert messages(data_dir) == [f"data/datapackage.json at $.resources[0].path: {path!r}: "
                                   f"use the name of a file inside data/, e.g. 'events.csv'"]
 
 

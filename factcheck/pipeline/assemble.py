@@ -7,6 +7,9 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+import nh3
+from jinja2 import pass_context
+from markupsafe import Markup
 from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -17,6 +20,20 @@ from ..config import VEGA_LITE_MIMETYPE as VEGA_LITE
 from . import BuildError
 
 HIDDEN_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+# Inside <script>, `</script>` ends the block and `<!--` can make the parser swallow the rest of the page; JavaScript
+# also reads U+2028/U+2029 as line ends. Written as JSON escapes, they keep their meaning and lose their effect.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value):
+    """`value` as JSON safe to place inside a <script> block: the one way any JSON reaches the page."""
+    return escape_json_for_script(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def escape_json_for_script(text):
+    """JSON text made safe inside a <script> block (`<` can only stand inside a JSON string, where \u003c means it)."""
+    return Markup(str(text).translate(_SCRIPT_ESCAPES))
 
 
 def vega_bundle():
@@ -51,10 +68,28 @@ def merge(notebooks):
     return merged
 
 
+# What markdown may become in the page: nh3's allow-list of tags and attributes, ids and classes on any of them (the
+# headings' anchors), and links only to http(s), mail or within the page. Scripts, styles, event handlers, forms,
+# frames and javascript: URLs are removed, with the content of scripts and styles.
+MARKDOWN_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang", "dir"}}
+
+
+def sanitise_markdown_html(html):
+    return nh3.clean(html, tags=nh3.ALLOWED_TAGS, attributes=MARKDOWN_ATTRIBUTES, clean_content_tags={"script", "style"},
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
 class ReportExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last step: a BeautifulSoup parse and re-serialisation of the whole page,
     which gives alt text to images that lack it and tab stops to `.jp-Notebook` cells. The report template writes
-    neither, and the pass took most of assembly's time, growing with the page."""
+    neither, and the pass took most of assembly's time, growing with the page.
+
+    Markdown is author content, and raw HTML in it passes the allow-list above; the package's own HTML outputs are
+    built by autoescaping templates and pass unchanged."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        return sanitise_markdown_html(super().markdown2html(context, source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = self._init_resources(resources)
@@ -64,7 +99,7 @@ class ReportExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-def render_html(notebooks, report_info, claim_reviews_json):
+def render_html(notebooks, report_info, claim_reviews):
     from traitlets.config import Config
 
     from ..render import bytecode_cache, table_of_contents
@@ -82,7 +117,9 @@ def render_html(notebooks, report_info, claim_reviews_json):
     exporter = ReportExporter(config=c, template_name=config.TEMPLATE_NAME,
                             extra_template_basedirs=[str(config.TEMPLATE_DIR)])
     exporter.environment.bytecode_cache = bytecode_cache()
-    resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews_json,
+    exporter.register_filter("script_json", script_json)
+    exporter.register_filter("escape_html_script", escape_json_for_script)  # nbconvert's escapes only `</`
+    resources = {"report": report_info, "vega_bundle": vega_bundle(), "claim_reviews": claim_reviews,
                  "metadata": {"name": report_info["title"]}}
     html, _ = exporter.from_notebook_node(merge(notebooks), resources=resources)
     if 'class="jp-CodeMirrorEditor' in html:
@@ -134,9 +171,8 @@ def assemble(executed, parameters, manifest, staging, address=None):
     notebooks = read_executed(executed)
     record = publication_record(notebooks)
     reviews = reviews_at(record["claim_reviews"], address) if address else record["claim_reviews"]
-    reviews_json = json.dumps(reviews, ensure_ascii=False, separators=(",", ":"))
-    info = report_info(parameters, manifest, record, address)
-    html = render_html(notebooks, info, reviews_json.replace("</", "<\\/"))
+    html = render_html(notebooks, report_info(parameters, manifest, record, address), reviews)
     (staging / "report.html").write_text(html, encoding="utf-8")
-    (staging / "claimreview.jsonld").write_text(reviews_json + "\n", encoding="utf-8")
+    (staging / "claimreview.jsonld").write_text(json.dumps(reviews, ensure_ascii=False, separators=(",", ":")) + "\n",
+                                                encoding="utf-8")
     return ["report.html", "claimreview.jsonld"]

@@ -7,9 +7,10 @@ Executed notebooks carry no timestamps or kernel ids.
 import hashlib
 import json
 import shutil
+import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,7 @@ from . import BuildError
 from .manifest import digest_of, relative, sha256
 
 CHART_TAG = "chart"
+STOP_TIMEOUT = 10  # seconds an interrupted build waits for its notebooks' threads once their kernels are killed
 PARAMETERS_TAG = "parameters"
 
 
@@ -173,11 +175,21 @@ def execute(notebook, output, parameters, failed_dir, log_dir=None):
     (failed_dir / notebook.name).unlink(missing_ok=True)
 
 
+def _intact(path):
+    """Whether an executed notebook kept in build/ still reads as JSON (a full disk or a crash can truncate it)."""
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
     """Every notebook whose key changed, `jobs` kernels at a time; returns the executed paths in notebook order.
 
     `progress(stem, seconds, done, total)` is called as each one finishes. The first failure is raised after the
-    notebooks already running have finished, so no kernel is left behind.
+    notebooks already running have finished, so no kernel is left behind. On Ctrl-C or kill, the queued notebooks
+    are cancelled and the running kernels killed, so the build stops within seconds.
     """
     folder = Path(folder)
     executed = folder / "executed"
@@ -188,6 +200,9 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
         key = execution_key(notebook, parameters)
         key_file, synced = output.with_suffix(".key"), output.with_suffix(".source")
         if not (output.exists() and key_file.exists() and key_file.read_text() == key):
+            stale.append((notebook, output, key_file, key))
+        elif not _intact(output):
+            print(f"{relative(output)} could not be read: discarded and executed again", file=sys.stderr)
             stale.append((notebook, output, key_file, key))
         elif not synced.exists() or synced.read_text() != sha256(notebook):
             refresh_prose(notebook, output)
@@ -209,10 +224,20 @@ def execute_all(notebooks, parameters, folder, jobs=2, progress=None):
                 progress(Path(notebook).stem, time.perf_counter() - start, len(done), len(stale))
 
     errors = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in as_completed([pool.submit(run, *item) for item in stale]):
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = [pool.submit(run, *item) for item in stale]
+    try:
+        for future in as_completed(futures):
             if future.exception():
                 errors.append(future.exception())
+    except BaseException:  # Ctrl-C or kill: start nothing more, stop the kernels running, wait for their threads
+        pool.shutdown(wait=False, cancel_futures=True)
+        from .kernels import stop_kernels
+
+        stop_kernels()
+        wait(futures, timeout=STOP_TIMEOUT)
+        raise
+    pool.shutdown()
     if errors:
         raise errors[0]
     return outputs

@@ -29,7 +29,8 @@ def located(name):
 
 
 def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def input_files():
@@ -42,7 +43,7 @@ def input_files():
 
 
 def input_hashes():
-    return {relative(p): sha256(p) for p in input_files()}
+    return {p.relative_to(config.ROOT).as_posix(): sha256(p) for p in input_files()}
 
 
 def digest_of(hashes):
@@ -75,13 +76,14 @@ def read_manifest(folder):
         return None
 
 
-def stale_reasons(folder, parameters=None):
-    """Why `folder` does not hold the report of the current inputs (and of `parameters`, if given); [] if fresh."""
+def stale_reasons(folder, parameters=None, current=None):
+    """Why `folder` does not hold the report of the current inputs (and of `parameters`, if given); [] if fresh.
+    `current` is input_hashes(), where the caller has it already."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest is None:
         return [f"{relative(folder / MANIFEST)} is missing or unreadable"]
-    recorded, current = manifest.get("inputs", {}), input_hashes()
+    recorded, current = manifest.get("inputs", {}), current or input_hashes()
     problems = [f"{path} changed since the report was built" for path in sorted(current) if recorded.get(path) != current[path]]
     problems += [f"{path} was an input but no longer exists" for path in sorted(set(recorded) - set(current))]
     if parameters is not None and manifest.get("parameters") != parameters:
