@@ -7,6 +7,7 @@ wrong is reported once, with the column's name and position, and its rows are no
 """
 import argparse
 import sys
+from itertools import groupby
 from pathlib import Path
 
 from . import config

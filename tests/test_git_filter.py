@@ -52,9 +52,10 @@ def test_the_build_names_and_skips_a_notebook_it_was_not_told_about(tmp_path, mo
     assert [p.stem for p in declared] == sorted(config.NOTEBOOK_INPUTS) and ignored == [tmp_path / "30_attacks.nbconvert.ipynb"]
     assert set(declared) <= set(input_files()) and not set(ignored) & set(input_files())  # nor makes report/ stale
 
-    monkeypatch.setattr(cli, "validate_data", lambda progress: None)
-    monkeypatch.setattr(cli, "resolved", lambda assignments: ({}, {}))
-    monkeypatch.setattr(cli, "stale_reasons", lambda out, values: [])
+    monkeypatch.setattr(cli, "input_hashes", lambda: {})
+    monkeypatch.setattr(cli, "validate_data", lambda progress, **_: None)
+    monkeypatch.setattr(cli, "resolved", lambda assignments, *_: ({}, {}))
+    monkeypatch.setattr(cli, "stale_reasons", lambda out, values, *_: [])
     monkeypatch.setattr(config, "REPORT", tmp_path / "report")
     (tmp_path / "report").mkdir()
     cli.build([], 1, cli.Progress(quiet=False))
