@@ -49,12 +49,20 @@ def report_theme():
 
 def tidy_svg(svg):
     """vl-convert's SVG made smaller and quieter: it is shown as an image, whose text alternative the page gives, so
-    Vega's ARIA attributes and classes go; so do labels Vega hid to avoid overlaps, and digits below 1/100 px."""
+    Vega's ARIA attributes and classes go, and so do labels Vega hid to avoid overlaps, empty paths, and digits below
+    1/10 px; attributes are quoted with ' (a data: URI spends three bytes on each ")."""
     svg = re.sub(r'<text(?=[^>]*\sopacity="0")[^>]*>.*?</text>', "", svg)
     svg = re.sub(r'\s(?:aria-[a-z]+|role|class|pointer-events)="[^"]*"', "", svg)
+    svg = re.sub(r'<path d="(?:M0,0h[\d.]+v[\d.]+h-?[\d.]+Z)?"(?: display="none")?/>', "", svg)  # unpainted
     svg = svg.replace(' opacity="1"', "").replace(f' font-family="{FONT}"', "")
-    svg = re.sub(r"(\d\.\d\d)\d+", r"\1", svg)
-    return svg.replace("<svg ", f'<svg font-family="{FONT}" ', 1)
+    svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"', "", 1)
+    svg = svg.replace("<svg ", f'<svg font-family="{FONT}" ', 1)
+
+    def tag(match):
+        text = re.sub(r"(\d\.\d)\d+", r"\1", match.group(0))
+        return re.sub(r'="([^"\']*)"', r"='\1'", text)
+
+    return re.sub(r"<[^>]+>", tag, svg)
 
 
 def dark_svg(svg):
@@ -64,7 +72,7 @@ def dark_svg(svg):
 
 
 def svg_size(svg):
-    width, height = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg).groups()
+    width, height = re.search(r"<svg[^>]*\swidth=[\"']([\d.]+)[^>]*\sheight=[\"']([\d.]+)", svg).groups()
     return round(float(width)), round(float(height))
 
 
@@ -209,11 +217,17 @@ def _rows(dates, start, end, width, gap_px=24):
     return rows
 
 
-def _key(heading, entries, top, width, swatch=None):
+def _side_by_side(width):
+    """Where a second key starts: beside the first in a wide drawing (x, and True), below it in a narrow one."""
+    return ((width - 60) / 2, True) if width >= WIDE else (0, False)
+
+
+def _key(heading, entries, top, width, swatch=None, left=0):
     """A key drawn below the plot in text marks, one entry (a dict with `text`, and the `swatch` field) a line, wrapped
-    to the width: unlike Vega's legends, it wraps, and stacks below the plot with any other key.
+    to its column: unlike Vega's legends, it wraps, and sits beside or below another key (`left`, `top`).
     Returns the layer and the y just below it."""
-    chars = int((width - 90) / (TEXT_SIZE * 0.6))  # the key starts at the plot, right of the y axis
+    column = (width - 70) / 2 if width >= WIDE else width - 70  # keys start at the plot, right of the y axis
+    chars = int((column - 18) / (TEXT_SIZE * 0.52))  # Liberation Sans averages under 0.52 em a character in these keys
     heading = textwrap.wrap(heading, chars + 3)
     rows, y = [], top + ROW_HEIGHT * len(heading)
     for entry in entries:
@@ -222,17 +236,17 @@ def _key(heading, entries, top, width, swatch=None):
         y += ROW_HEIGHT * len(lines) + 2
     frame = pd.DataFrame(rows)
     title = alt.Chart(pd.DataFrame({"text": ["\n".join(heading)]})).mark_text(
-        align="left", baseline="top", fontWeight="bold", lineBreak="\n").encode(x=alt.value(0), y=alt.value(top), text="text:N")
+        align="left", baseline="top", fontWeight="bold", lineBreak="\n").encode(x=alt.value(left), y=alt.value(top), text="text:N")
     text = alt.Chart(frame).mark_text(align="left", baseline="top", lineBreak="\n").encode(
-        x=alt.value(18 if swatch else 0), y=alt.Y("y:Q", scale=None), text="text:N")
+        x=alt.value(left + (18 if swatch else 0)), y=alt.Y("y:Q", scale=None), text="text:N")
     layers = [title, text]
     if swatch:
         layers.append(alt.Chart(frame).mark_point(filled=True, size=70, opacity=1).encode(
-            x=alt.value(6), y=alt.Y("mid:Q", scale=None), **swatch))
+            x=alt.value(left + 6), y=alt.Y("mid:Q", scale=None), **swatch))
     return alt.layer(*layers), y + ROW_HEIGHT
 
 
-def _numbered_rules(frame, title_field, start, end, width, top):
+def _numbered_rules(frame, title_field, start, end, width, top, left=0):
     """Dashed vertical rules, each numbered above the plot, and a key below it that names each number: every rule is
     labelled, and no label lies across the plot, an axis or another label. Returns the layer and the y below it."""
     frame = frame.sort_values("date").reset_index(drop=True)
@@ -244,7 +258,7 @@ def _numbered_rules(frame, title_field, start, end, width, top):
         x="date:T", tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip(f"{title_field}:N", title="Event")])
     numbers = base.mark_text(baseline="bottom", fontWeight="bold", color=LABEL_COLOUR).encode(
         x="date:T", y=alt.Y("top:Q", scale=None), text="number:N")
-    key, bottom = _key("Milestones", frame[["text"]].to_dict("records"), top, width)
+    key, bottom = _key("Milestones", frame[["text"]].to_dict("records"), top, width, left=left)
     return rules + numbers + key, bottom
 
 
@@ -301,7 +315,8 @@ def troop_chart(levels, series, milestones, figures, since=None, title="U.S. tro
                              height + 34, width, swatch={"color": alt.Color("label:N", legend=None)})
         layers = [lines, legend, _article_figures(figures, start, end)]
         if len(milestones):
-            rules, _ = _numbered_rules(milestones, "label", start, end, width, below)
+            left, beside = _side_by_side(width)
+            rules, _ = _numbered_rules(milestones, "label", start, end, width, height + 34 if beside else below, left)
             layers.insert(0, rules)
         return alt.layer(*layers, title=_title(title, width)).properties(width=width, height=height)
 
@@ -323,10 +338,10 @@ def attacks_chart(attacks, series, events, publication, figures, main_series="pe
     name = "Attacks on U.S. forces in Iraq and Syria since October 2023 (cumulative)"
     dates = pd.concat([data["date"], events["date"], pd.Series([pd.Timestamp(publication)])])
     start, end = dates.min(), dates.max()
-    height = 320
     kinds = events.assign(kind=events["category"].str.capitalize())
 
     def build(width):
+        height = 260 if width >= WIDE else 320  # the wide drawing, with its keys side by side, fits half an A4 page
         x = alt.X("date:T", title="Date of the statement", scale=alt.Scale(domain=[start.isoformat(), end.isoformat()],
                                                                            padding=10))
         counts = alt.Chart(data).mark_line(point=True).encode(
@@ -341,8 +356,10 @@ def attacks_chart(attacks, series, events, publication, figures, main_series="pe
             tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("title:N", title="Event")])
         legend, below = _key("Count", [{"text": label, "label": label} for label in sorted(data["label"].unique())],
                              height + 50, width, swatch={"color": alt.Color("label:N", legend=None)})
+        left, beside = _side_by_side(width)
         events_key, _ = _key("Key events, along the foot of the plot",
-                             [{"text": kind, "kind": kind} for kind in sorted(kinds["kind"].unique())], below, width,
+                             [{"text": kind, "kind": kind} for kind in sorted(kinds["kind"].unique())],
+                             height + 50 if beside else below, width, left=left,
                              swatch={"shape": alt.Shape("kind:N", legend=None), "color": alt.value(RULE_COLOUR)})
         published = pd.DataFrame({"date": [pd.Timestamp(publication)], "text": ["Article published"]})
         pub_rule = alt.Chart(published).mark_rule(color=PUBLICATION_COLOUR, strokeWidth=2).encode(x="date:T")
