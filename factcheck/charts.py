@@ -35,7 +35,7 @@ def report_theme():
             "background": PAPER,
             "view": {"stroke": None},
             "axis": {**text, "titleFontWeight": "normal", "gridColor": GRID_COLOUR, "domainColor": RULE_COLOUR,
-                     "tickColor": RULE_COLOUR},
+                     "tickColor": RULE_COLOUR, "labelSeparation": 8},  # Vega drops a label closer than 8 px to the next
             "legend": {**text, "titleFontWeight": "bold", "orient": "bottom", "columns": 1, "labelLimit": 0},
             "title": {"fontSize": TITLE_SIZE, "color": INK, "anchor": "start", "limit": 0, "offset": 8},
             "text": {"fontSize": TEXT_SIZE, "color": INK},
