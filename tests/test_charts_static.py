@@ -156,6 +156,18 @@ def test_light_and_dark_and_narrow_and_wide_drawings_are_chosen_by_the_page(show
 
 
 @pytest.mark.build
+def test_print_takes_the_light_wide_drawing_even_from_a_dark_screen(browser, report, shown):
+    from factcheck.pipeline.browser import PRINT_VIEWPORT
+
+    ctx, page, _ = _open(browser, report, viewport=PRINT_VIEWPORT, color_scheme="dark")
+    page.emulate_media(media="print")
+    printed = page.evaluate(SHOWN)
+    ctx.close()
+    assert [c["src"] for c in printed] == [c["src"] for c in shown["desktop", "light"]]
+    assert all(c["width"] <= PRINT_VIEWPORT["width"] for c in printed)
+
+
+@pytest.mark.build
 def test_chart_text_is_at_least_12_px_as_shown_at_360_and_1280(shown, measured):
     for (screen, scheme), views in shown.items():
         for chart in views:
