@@ -97,13 +97,14 @@ lock:
 	compile requirements-lab requirements-lab.in
 
 .PHONY: system
-## Make sure Debian's chromium and poppler-utils are present (installed when run as root).
+## Make sure Debian's chromium, poppler-utils and fonts-liberation (the charts' font) are present (installed when run as root).
 system:
 	@missing=""; command -v chromium >/dev/null || [ -n "$$CHROMIUM" ] || missing="chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing="$$missing fonts-liberation"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing Debian's$$missing (to print the PDF and test it)"; \
+	  echo "installing Debian's$$missing (to draw the charts, print the PDF and test it)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "Missing:$$missing. Install with 'sudo apt-get install$$missing' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi
 

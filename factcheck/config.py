@@ -33,8 +33,10 @@ BUILD = ROOT / "build"
 REPORT = ROOT / "report"
 VIEWS = ROOT / "views"
 
-# What notebooks hand to assembly: charts, and the front page's record for the page around the notebooks.
+# What notebooks hand to assembly: charts (the spec, and the report's record of a chart with its static renderings),
+# and the front page's record for the page around the notebooks.
 VEGA_LITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+CHART_MIMETYPE = "application/vnd.factcheck.chart+json"
 PUBLICATION_MIMETYPE = "application/vnd.factcheck.publication+json"
 # Where this variable names a folder, typed tables (data.load_table) and compiled templates (render) are kept there.
 CACHE_ENV = "FACTCHECK_CACHE"

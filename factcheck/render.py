@@ -13,7 +13,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import config
-from .vocab import DARK_COLOURS
 from .vocab import OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
 
 # Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
@@ -381,11 +380,6 @@ def search_log(rows, caption):
     return _render("searches.html.j2", rows=rows, caption=caption)
 
 
-def chart_description(text_value):
-    """The one-sentence description of the chart that follows, read out as its accessible name."""
-    return _render("chart_note.html.j2", text=text_value)
-
-
 # --- report furniture (used by the nbconvert template through report_info) ----------------------
 
 def table_of_contents(html):
@@ -417,7 +411,6 @@ def publication_info(params, record, info):
         "article_published_long": long_date(info["article_published"]),
         "corrections": [{**c, "date_long": long_date(c["date"])} for c in record["corrections"]],
         "changes_since_publication": changes_since_publication(record["corrections"]),
-        "dark_colours": DARK_COLOURS,
     })
     out["html"] = {name: _render(f"{name}.html.j2", r=out) for name in ("head", "trust_box", "appendix")}
     return out

@@ -1,5 +1,5 @@
 """Vocabulary shared by the domain code and the presentation: the verdict scale, forecast outcomes, their labels and colours,
-and the charts' other colours with the dark-theme swaps the page applies to them."""
+and the charts' other colours with their dark-theme swaps."""
 
 VERDICT_LABELS = {
     "supported": "Supported",
@@ -25,12 +25,15 @@ OUTCOME_LABELS = {
     "condition_not_met": "Condition never arose",
 }
 
-# The charts' other marks, and the series colours of the report's Altair theme.
+# The charts' paper and ink (the page's --paper and --ink), their other marks, and the series colours of the report's
+# Altair theme. Against the paper, text is >= 4.5:1 and every mark but the grid >= 3:1 (tests/test_charts_static.py).
+PAPER, INK = "#ffffff", "#1d1d1d"
 PUBLICATION_COLOUR = "#b2182b"
 RULE_COLOUR, LABEL_COLOUR, BAR_COLOUR, NONE_COLOUR, GRID_COLOUR = "#767676", "#444444", "#1d5fb4", "#949494", "#e5e5e5"
 CATEGORY_COLOURS = ["#1d5fb4", "#c45a00", "#0b6e4f", "#9b2f8f", "#4d4d4d", "#b8860b", "#6a3d9a", "#008b8b"]
-# The page swaps these for lighter ones when the reader's system asks for a dark theme (every mark >= 3:1).
+# The dark rendering of every chart is its light rendering with these colours swapped (the page's dark paper and ink).
 DARK_COLOURS = {**{VERDICT_PALETTE["light"][v]: VERDICT_PALETTE["dark"][v] for v in VERDICT_PALETTE["light"]},
+                PAPER: "#15171a", INK: "#e8e6e3",
                 PUBLICATION_COLOUR: "#ff7a85", RULE_COLOUR: "#9a9a9a", LABEL_COLOUR: "#d0d0d0", NONE_COLOUR: "#8a8a8a",
                 GRID_COLOUR: "#3a3d42", "#c45a00": "#ffa657", "#b8860b": "#e3b341", "#6a3d9a": "#b392f0",
                 "#008b8b": "#39c5cf"}

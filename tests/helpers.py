@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from factcheck import config
-from factcheck.pipeline.browser import launch_chromium, open_report  # noqa: F401 (used by the tests)
+from factcheck.pipeline.browser import launch_chromium, open_report, unshown_charts  # noqa: F401 (used by the tests)
 
 PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "requirements-test.txt", "pyproject.toml",
                  "Makefile", ".gitattributes")

@@ -13,7 +13,7 @@ import pytest
 
 from factcheck import config
 from tests.helpers import (copy_project, digests, fake_previous_report, offline_supported, open_offline, rewrite_csv,
-                           run_make)
+                           run_make, unshown_charts)
 
 HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert("img")>"};alert(1);//'
 
@@ -227,7 +227,7 @@ def test_hostile_text_in_the_data_is_escaped_everywhere(project, browser):
     assert result.returncode == 0, result.stderr
     page, requests, console_errors, dialogs = open_offline(browser, project / "views" / "formats=html" / "report.html")
     assert dialogs == [] and requests == []
-    assert page.evaluate("document.body.dataset.chartsDone") == "ok"
+    assert unshown_charts(page) == []
     assert page.locator("img[src=x]").count() == 0
     assert page.get_by_text('<script>alert("xss")</script>', exact=False).count() > 0
     reviews = json.loads(page.locator("#claimreview").text_content())
@@ -267,7 +267,7 @@ def dates_in(text):
 def test_the_view_at_publication_shows_no_later_date(early_report, browser):
     report, as_of = early_report
     page, requests, console_errors, dialogs = open_offline(browser, report / "report.html")
-    assert page.evaluate("document.body.dataset.chartsDone") == "ok" and console_errors == [] and requests == []
+    assert unshown_charts(page) == [] and console_errors == [] and requests == []
     # Clearly labelled metadata about our own work may be later: when we read sources, reviewed, corrected and searched.
     text = page.evaluate("""() => {
         document.querySelectorAll('.trust, section.corrections, section.provenance, script, '

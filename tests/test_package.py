@@ -218,7 +218,7 @@ def test_output_problems_catches_what_papermill_lets_through(cell, expected):
 
 
 def test_a_chart_cell_with_its_chart_passes():
-    chart = {"output_type": "display_data", "metadata": {}, "data": {execute.VEGA_LITE: {}, "text/plain": "c"}}
+    chart = {"output_type": "display_data", "metadata": {}, "data": {execute.CHART: {}, "text/plain": "c"}}
     assert execute.output_problems(notebook_with(code_cell(["chart"], [chart]))) == []
 
 

@@ -92,24 +92,6 @@ def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser, report):
         ctx.close()
 
 
-def test_every_chart_has_a_description_computed_from_data_and_a_data_table(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
-    try:
-        charts = page.locator(".vega-chart")
-        assert charts.count() >= 8
-        names = set()
-        for chart in charts.all():
-            label = chart.get_attribute("aria-label")
-            assert chart.get_attribute("role") == "img"
-            assert label and len(label) > 60 and re.search(r"\d", label), label
-            names.add(label)
-            link = chart.locator("xpath=..").locator("figcaption a").first.get_attribute("href")
-            assert page.locator(link).count() == 1, link
-        assert len(names) == charts.count()  # no generic, repeated name
-    finally:
-        ctx.close()
-
-
 def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
     ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:

@@ -9,7 +9,7 @@ import yaml
 
 from factcheck import config, data
 from factcheck.claims import RATING_VALUES
-from tests.helpers import crate_problems, open_offline, pdf_bookmarks, pdf_ink_extents
+from tests.helpers import crate_problems, open_offline, pdf_bookmarks, pdf_ink_extents, unshown_charts
 
 
 
@@ -30,12 +30,10 @@ def opened(browser, report):
     page.close()
 
 
-def test_every_chart_is_drawn_offline_with_no_request_and_no_console_error(opened, html):
+def test_every_chart_is_shown_offline_with_no_request_and_no_console_error(opened, html):
     page, requests, console_errors = opened
-    specs = html.count('class="vega-spec"')
-    assert specs >= 8
-    assert page.evaluate("document.body.dataset.chartsDone") == "ok"
-    assert page.locator(".vega-chart svg.marks").count() == specs
+    assert html.count('<figure class="chart"') >= 8
+    assert unshown_charts(page) == []
     assert requests == [] and console_errors == []
 
 
@@ -43,7 +41,7 @@ def test_the_page_is_self_contained(html):
     assert not re.search(r'<(script|img)[^>]+(src|href)="(https?:)?//', html)
     assert not re.search(r'<link(?![^>]*rel="canonical")[^>]+href="(https?:)?//', html)
     assert "require.js" not in html and "mathjax" not in html.lower()
-    assert html.count('id="vega-bundle"') == 1
+    assert "vega" not in html.lower()
 
 
 def test_no_code_reaches_the_reader(html):

@@ -24,7 +24,7 @@ def launch_chromium(playwright):
 
 
 def open_report(browser, html_path, media=None, **context_options):
-    """The report in a new page with every request beyond the file itself refused, once its charts have settled.
+    """The report in a new page with every request beyond the file itself refused, once it has loaded.
 
     Returns the page and what it did: refused requests, console errors and dialogs (dismissed).
     """
@@ -46,8 +46,14 @@ def open_report(browser, html_path, media=None, **context_options):
     if media:
         page.emulate_media(media=media)
     page.goto(own_url)
-    page.wait_for_function("document.body.dataset.chartsDone !== undefined", timeout=60_000)
     return page, seen
+
+
+def unshown_charts(page):
+    """The names of the charts whose picture is not drawn (every chart's picture is in the page: none should be)."""
+    return page.evaluate("""[...document.querySelectorAll('figure.chart')].filter(f => {
+        const img = f.querySelector('img'); return !img || !img.complete || !img.naturalWidth; })
+        .map(f => f.getAttribute('aria-label'))""")
 
 
 PRINT_VIEWPORT = {"width": 680, "height": 960}  # A4 less the 15 mm side margins, at 96 px per inch
@@ -62,11 +68,9 @@ def print_pdf(html_path, pdf_path, title, document_date):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            # Charts follow their container's width. Laid out in print media at the printed width from the start,
-            # they are drawn once; switching media after drawing would redraw them while the PDF is being made.
             page, seen = open_report(browser, html_path, viewport=PRINT_VIEWPORT, media="print")
-            if page.evaluate("document.body.dataset.chartsDone") != "ok":
-                raise BuildError(f"charts failed to draw while printing the PDF: {page.evaluate('document.body.dataset.chartErrors')}")
+            if unshown_charts(page):
+                raise BuildError(f"charts not shown while printing the PDF: {unshown_charts(page)}")
             if seen["requests"]:
                 raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
             page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,

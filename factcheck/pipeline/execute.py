@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from .. import config
-from ..config import VEGA_LITE_MIMETYPE as VEGA_LITE
+from ..config import CHART_MIMETYPE as CHART
 from . import BuildError
 from .manifest import digest_of, relative, sha256
 
@@ -51,8 +51,9 @@ def output_problems(nb):
             elif output.output_type == "stream" and output.name == "stderr" and "Traceback" in output.text:
                 last = output.text.strip().splitlines()[-1]
                 problems.append(f"cell {index}: a traceback was printed while displaying output: {last}")
-        if CHART_TAG in cell.metadata.get("tags", []) and not any(VEGA_LITE in o.get("data", {}) for o in outputs):
-            problems.append(f"cell {index} is tagged '{CHART_TAG}' but produced no chart")
+        if CHART_TAG in cell.metadata.get("tags", []) and not any(CHART in o.get("data", {}) for o in outputs):
+            problems.append(f"cell {index} is tagged '{CHART_TAG}' but produced no chart (a factcheck.charts.Chart "
+                            "as the cell's last value)")
     return problems
 
 
