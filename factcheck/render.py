@@ -233,11 +233,11 @@ def plain(value, sources=None, numbers=None, evidence_ids=None):
         last = match.end()
         ids = SOURCE_ID.findall(token)
         if ids and sources is not None and all(i in sources.index for i in ids):
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
+            out.append(_macro("source_refs", ids, evidence_ids or {}, sources))
         elif CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
             out.append(_macro("claim_ref", token.strip(), numbers[token.strip()]))
         elif ids:
-            out.append(_macro("source_refs", ids, evidence_ids or {}))
+            out.append(_macro("source_refs", ids, evidence_ids or {}, sources))
         else:
             out.append(Markup.escape(token))
     out.append(Markup.escape(text_value[last:]))
@@ -361,8 +361,10 @@ def findings(items):
     return _render("findings.html.j2", items=items)
 
 
-def headline(kicker, title, dek):
-    return _render("headline.html.j2", kicker=kicker, title=title, dek=dek)
+def headline(kicker, title, dek, argument=None):
+    """The masthead: the article's title as kicker, our finding as headline, the standfirst, what the article argued
+    and a link to the contents, so the contents are one step from the first screen."""
+    return _render("headline.html.j2", kicker=kicker, title=title, dek=dek, argument=argument)
 
 
 def sources_list(sources):
@@ -395,16 +397,18 @@ def table_of_contents(html):
 def publication_info(params, record, info):
     """The report's furniture around the notebooks, added to assemble.report_info's `info`: the headline as the page
     title, the share metadata, who checked it, when it was published and last corrected (dates from the front-page
-    notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and the
-    provenance appendix."""
-    site_url, repo_url = params["site_url"], params["repo_url"].rstrip("/")
-    safe_url(site_url), safe_url(repo_url)
+    notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and how to check
+    the report. An address left unset (site_url, repo_url None) is left out, never invented."""
+    site_url, repo_url = params["site_url"], params["repo_url"] and params["repo_url"].rstrip("/")
+    for url in (site_url, repo_url):
+        if url is not None:
+            safe_url(url)
     out = dict(info)
     out.update({
         "title": record["headline"],
         "description": record["dek"],
         "project": PROJECT, "project_note": PROJECT_NOTE, "site_url": site_url, "repo_url": repo_url,
-        "canonical": report_address(site_url), "issues_url": repo_url + "/issues/new",
+        "canonical": report_address(site_url), "issues_url": repo_url and repo_url + "/issues/new",
         "reviewed": record["reviewed"], "updated": record["updated"],
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),
@@ -416,5 +420,7 @@ def publication_info(params, record, info):
 
 
 def report_address(site_url):
-    """The report's absolute address: the site's report.html."""
+    """The report's absolute address, the site's report.html; None while the site's address is unset."""
+    if site_url is None:
+        return None
     return site_url if site_url.endswith(".html") else site_url.rstrip("/") + "/report.html"

@@ -267,3 +267,11 @@ def test_the_date_range_ends_at_the_latest_row_of_every_dated_table(tmp_path):
     expected = max(data.load_table(name)[column].max() for name, column in config.ROW_DATE.items()
                    if name != "claim_updates").date()
     assert params.data_date_range(copy / "datapackage.json")[1] == expected
+
+
+def test_an_address_left_unset_resolves_to_none_and_is_listed_as_unset(capsys):
+    values = params.resolve()
+    assert values["site_url"] is None and values["repo_url"] is None
+    assert params.main(["list"]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("site_url", "repo_url"))]
+    assert len(listed) == 2 and all(" default unset " in line for line in listed)
