@@ -346,8 +346,10 @@ def evidence_appendix(register, evidence, sources, searches):
     items = []
     for _, claim in register.iterrows():
         rows = evidence[evidence["claim_id"] == claim["claim_id"]]
+        anchors, conflict = _anchors(claim, rows, "apx"), claim.get("conflict")
         items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, None, _anchors(claim, rows, "apx"))})
+                      "explanation": plain(claim["explanation"], sources, None, anchors),
+                      "conflict": plain(conflict, sources, None, anchors) if isinstance(conflict, str) and conflict else None})
     return _render("evidence_appendix.html.j2", claims=items)
 
 

@@ -85,9 +85,9 @@ def test_iso_and_long_date_leave_missing_dates_empty():
 
 
 def test_a_date_tag_says_what_kind_of_date_it_is():
-    assert render.date_tag(pd.Timestamp("2024-01-05")) == '<time datetime="2024-01-05" data-kind="event">2024-01-05</time>'
+    assert render.date_tag(pd.Timestamp("2024-01-05")) == '<time datetime="2024-01-05" data-kind="event">5 January 2024</time>'
     assert render.date_tag(pd.Timestamp("2024-01-05"), "published") == \
-        '<time datetime="2024-01-05" data-kind="published">2024-01-05</time>'
+        '<time datetime="2024-01-05" data-kind="published">5 January 2024</time>'
     assert render.date_tag(None) == "–"
 
 
@@ -150,13 +150,13 @@ def test_table_cells_link_claims_and_sources_and_format_numbers():
                         dates={"date": "accessed"}, caption="Cap", sources=SOURCES, claims=REGISTER, numbers=("troops",))
     assert cells(html) == [
         ['<a class="claim-ref" href="#card-C1">claim 1</a>', '<a href="#src-s001">Reuters</a>', "12,000",
-         '<time datetime="2024-01-05" data-kind="accessed">2024-01-05</time>',
+         '<time datetime="2024-01-05" data-kind="accessed">5 January 2024</time>',
          'As <a class="claim-ref" href="#card-C02">claim 2</a> says'
          '<a class="src-ref" href="#src-s002">[source]<span class="visually-hidden">: AP, 6 January 2024</span></a>.'],
-        ["C09", "zz999", "150", '<time datetime="2024-02-01" data-kind="accessed">2024-02-01</time>', "plain"],
+        ["C09", "zz999", "150", '<time datetime="2024-02-01" data-kind="accessed">1 February 2024</time>', "plain"],
     ]
     assert '<th scope="col" class="num">Troops</th>' in html and '<th scope="col">Claim</th>' in html
-    assert html.count('<td class="num">') == 2
+    assert html.count('<td class="num" data-label="Troops">') == 2
     assert "<caption>Cap</caption>" in html and 'aria-label="Cap"' in html
 
 
@@ -174,7 +174,7 @@ def test_a_table_is_plain_unless_asked_to_be_compact_which_puts_it_one_step_away
     assert html.startswith('<details class="more-data"><summary>Show the table: Cap (2 rows)</summary>'
                            '<div class="table-wrap long-table" id="t-1" role="region" aria-label="All rows">')
     assert html.endswith("</details>")
-    assert '<table class="data compact">' in html and "leaves out the 2 rows" in html
+    assert '<table class="data stack compact">' in html and "leaves out the 2 rows" in html
 
 
 # --- the annotated article ------------------------------------------------------------------------
@@ -275,3 +275,10 @@ def test_setting_the_addresses_fills_in_the_canonical_url_the_sharing_url_and_th
     assert '<meta property="og:url" content="https://example.org/site/report.html">' in info["html"]["head"]
     assert 'href="https://example.org/repo/issues/new"' in info["html"]["trust_box"]
     assert "https://example.org/site/report.html" in info["html"]["appendix"]
+
+
+def test_the_evidence_appendix_turns_source_ids_in_a_conflict_into_links():
+    register = pd.DataFrame([claim(conflict="AP (s002) disagrees.")])
+    html = render.evidence_appendix(register, EVIDENCE, SOURCES, {})
+    assert "s002" not in re.sub(r'href="[^"]*"', "", html)
+    assert '<em>Sources disagree:</em> AP<a class="src-ref" href="#apx-C01-1">' in html
