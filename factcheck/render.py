@@ -322,10 +322,18 @@ def _anchors(claim, evidence, prefix):
     return {source_id: f"{prefix}-{claim['claim_id']}-{i}" for i, source_id in enumerate(evidence["source_id"], 1)}
 
 
+def https_where_served(sources):
+    """The sources with each http:// address upgraded to https:// where its host serves https: evidence being
+    another source on the same host stored under https."""
+    secure_hosts = {urlsplit(url).hostname for url in sources["url"] if str(url).startswith("https://")}
+    upgrade = sources["url"].map(lambda url: str(url).startswith("http://") and urlsplit(url).hostname in secure_hosts)
+    return sources.assign(url=sources["url"].where(~upgrade, "https://" + sources["url"].str[len("http://"):]))
+
+
 def _with_sources(evidence, sources):
     """The evidence rows as dicts, each with its source's row under "source" (looked up all at once, not per row)."""
     rows = evidence.to_dict("records")
-    for row, source in zip(rows, sources.loc[evidence["source_id"]].reset_index().to_dict("records")):
+    for row, source in zip(rows, https_where_served(sources).loc[evidence["source_id"]].reset_index().to_dict("records")):
         row["source"] = source
     return rows
 
@@ -370,7 +378,7 @@ def headline(kicker, title, dek, argument=None):
 
 
 def sources_list(sources):
-    return _render("sources.html.j2", sources=sources.reset_index().to_dict("records"))
+    return _render("sources.html.j2", sources=https_where_served(sources).reset_index().to_dict("records"))
 
 
 def search_log(rows, caption):

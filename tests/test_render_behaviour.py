@@ -282,3 +282,10 @@ def test_the_evidence_appendix_turns_source_ids_in_a_conflict_into_links():
     html = render.evidence_appendix(register, EVIDENCE, SOURCES, {})
     assert "s002" not in re.sub(r'href="[^"]*"', "", html)
     assert '<em>Sources disagree:</em> AP<a class="src-ref" href="#apx-C01-1">' in html
+
+
+def test_an_http_address_is_upgraded_only_where_its_host_is_known_to_serve_https():
+    sources = frame(source_id=["s1", "s2", "s3"], url=["http://a.example/x", "https://a.example/y", "http://b.example/z"]
+                    ).set_index("source_id")
+    assert list(render.https_where_served(sources)["url"]) == ["https://a.example/x", "https://a.example/y",
+                                                               "http://b.example/z"]
