@@ -349,18 +349,6 @@ def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_le
                    conflict=plain(conflict, sources) if isinstance(conflict, str) and conflict else None)
 
 
-def evidence_appendix(register, evidence, sources, searches):
-    """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
-    items = []
-    for _, claim in register.iterrows():
-        rows = evidence[evidence["claim_id"] == claim["claim_id"]]
-        anchors, conflict = _anchors(claim, rows, "apx"), claim.get("conflict")
-        items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, None, anchors),
-                      "conflict": plain(conflict, sources, None, anchors) if isinstance(conflict, str) and conflict else None})
-    return _render("evidence_appendix.html.j2", claims=items)
-
-
 def glance_table(register):
     """Every claim in article order, one row each, filterable by verdict on screen."""
     return _render("glance.html.j2", claims=[row for _, row in register.iterrows()])

@@ -280,7 +280,7 @@ def test_every_link_and_button_is_named_with_what_it_shows(browser, report):
                                                               "functionDeclaration": SHOWN_TEXT})["result"]["value"])
             if not shown or shown not in name:
                 mismatched.append((shown, name))
-            if re.fullmatch(r"\[(\d+|source)\]", shown) and not re.fullmatch(r"(source )?\[(\d+|source)\]: \S.*", name):
+            if re.fullmatch(r"\[(\d+|source)\]", shown) and not re.fullmatch(r"(source )?\[(\d+|source)\] ?: \S.*", name):
                 vague.append(name)
         assert mismatched == [], mismatched[:10]
         assert vague == [], vague[:10]

@@ -101,7 +101,7 @@ def test_pdf_has_numbered_pages_every_section_and_no_error_text(report):
                 for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"
                 for m in [re.match(r"## (.+)", "".join(c["source"]))] if m][:8]
     flat = re.sub(r"\s+", " ", text)
-    for heading in headings + ["The short answer", "Contents", "How to check this report", "Evidence, claim by claim"]:
+    for heading in headings + ["The short answer", "Contents", "How to check this report", "Kind of claim:"]:
         assert heading in flat, heading
     for bad in ("Traceback", "Error:", "NaN", "undefined"):
         assert bad not in text, bad
