@@ -228,7 +228,7 @@ def test_pdf_keeps_every_claim_with_its_conclusion_and_no_screen_only_wording(re
 
     text = re.sub(r"\s+", " ", " ".join(_pdf_pages(report)))
     for number in range(1, len(data.load_table("claims")) + 1):
-        assert f"Claim {number} " in text
+        assert f"Claim {number}: " in text
     assert text.count("Our conclusion:") == len(data.load_table("claims"))
     article = re.sub(r"\s+", " ", config.ARTICLE_TEXT.read_text(encoding="utf-8"))
     outside_article = text.replace("Click to view", "") if "Click to view" in article else text
