@@ -15,7 +15,7 @@ ANSWER_CLAIM = "C54"  # the article's own answer to its headline question, regis
 def argument(article, register):
     """What the article argued, in its own words: the first sentence of its standfirst, then its answer to its own
     question (the quote of ANSWER_CLAIM)."""
-    first = re.split(r"(?<=[.?!])\s+", str(article["standfirst"]).strip())[0]
+    first = re.split(r"(?<=[.?!])\s+(?=[A-Z“\"])", str(article["standfirst"]).strip())[0]  # not after "U.S. troops"
     answer = register.set_index("claim_id")["quote"].get(ANSWER_CLAIM)
     said = f"What the article argued: “{first}”"
     return said if answer is None else f"{said} Its answer to its own question: “{answer}.”"

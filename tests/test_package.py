@@ -144,11 +144,11 @@ def test_reviews_with_no_report_address_leave_the_addresses_out_rather_than_inve
 
 
 def test_the_article_argument_quotes_its_standfirst_and_its_own_answer():
-    article = pd.Series({"standfirst": "Iraq says the troops must go. Will they?"})
+    article = pd.Series({"standfirst": "Iraq says the U.S. troops must go. Will they?"})
     register = frame(claim_id=[summary.ANSWER_CLAIM, "C01"], quote=["Experts doubt it", "other"])
-    assert summary.argument(article, register) == ("What the article argued: “Iraq says the troops must go.” "
+    assert summary.argument(article, register) == ("What the article argued: “Iraq says the U.S. troops must go.” "
                                                    "Its answer to its own question: “Experts doubt it.”")
-    assert summary.argument(article, register.iloc[1:]) == "What the article argued: “Iraq says the troops must go.”"
+    assert summary.argument(article, register.iloc[1:]) == "What the article argued: “Iraq says the U.S. troops must go.”"
 
 
 def test_assembly_reads_the_record_from_the_executed_notebooks_and_refuses_without_one(tmp_path):
