@@ -150,6 +150,13 @@ $(LAB_OK): requirements-lab.txt $(VENV_OK)
 check-fresh: $(VENV_OK)
 	@$(FACTCHECK) check-fresh
 
+.PHONY: check-publishable
+## Fail while site_url or repo_url is unset in params.yml: a published report needs its real addresses.
+check-publishable: $(VENV_OK)
+	@$(PY) -c 'from factcheck import params; unset = [n for n in ("site_url", "repo_url") if params.defaults()[n] is None]; \
+	  raise SystemExit("Not publishable: set " + " and ".join(unset) + " in params.yml to the real addresses " \
+	  "(the report leaves out what needs them while they are unset)" if unset else None)'
+
 .PHONY: test
 ## Check the committed report is fresh, then run the unit tests and the build tests.
 test: $(TEST_OK) system

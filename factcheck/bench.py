@@ -71,6 +71,14 @@ def copy_project(destination):
     return destination
 
 
+# Element Timing watches elements carrying `elementtiming`, which is not valid HTML: the bench marks the first key
+# finding itself, as the parser inserts it and before it is painted.
+MARK_FIRST_FINDING = """new MutationObserver((records, observer) => {
+  const first = document.querySelector('ul.findings > li');
+  if (first) { first.setAttribute('elementtiming', 'first-finding'); observer.disconnect(); }
+}).observe(document, {childList: true, subtree: true});"""
+
+
 def page_timings(html_path, repeats=3):
     """Milliseconds until the first key finding is painted (Element Timing), and from the load event until every
     chart's picture is decoded and shown (0 when they are shown by load): best and worst of `repeats` loads."""
@@ -82,7 +90,9 @@ def page_timings(html_path, repeats=3):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for _ in range(repeats):
-            page, _seen = open_report(browser, html_path, viewport={"width": 390, "height": 844})
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            context.add_init_script(MARK_FIRST_FINDING)
+            page, _seen = open_report(context, html_path)
             shown = page.evaluate("""Promise.all([...document.querySelectorAll('figure.chart img')].map(i => i.decode()))
                 .then(() => performance.now())""")
             charts.append(max(0, shown - page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")))
@@ -90,7 +100,7 @@ def page_timings(html_path, repeats=3):
                 const entry = list.getEntries().find(e => e.identifier === 'first-finding');
                 if (entry) done(entry.renderTime || entry.loadTime);
             }).observe({type: 'element', buffered: true}))"""))
-            page.close()
+            context.close()
         browser.close()
     return min(paint), max(charts)
 

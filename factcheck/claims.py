@@ -121,9 +121,13 @@ REVIEWER = {"@type": "Organization", "name": "Iraq Claims Check"}
 
 
 def reviews_at(reviews, report_url):
-    """The ClaimReviews with their card and reviewer addresses resolved against the report's absolute address."""
+    """The ClaimReviews with their card and reviewer addresses resolved against the report's absolute address;
+    with no address (`report_url` None) the addresses are left out rather than invented."""
     from urllib.parse import urljoin
 
+    if report_url is None:
+        return [{**{k: v for k, v in review.items() if k != "url"},
+                 "author": {k: v for k, v in review["author"].items() if k != "url"}} for review in reviews]
     return [{**review, "url": urljoin(report_url, review["url"]),
              "author": {**review["author"], "url": urljoin(report_url, review["author"]["url"])}} for review in reviews]
 

@@ -154,6 +154,8 @@ def _coerce(name, entry, raw):
             raise ParameterError(f"parameter {name}={raw!r}: {', '.join(unknown) or 'nothing'} is not a valid choice; "
                                  f"choose from {', '.join(entry['choices'])}")
         return [c for c in entry["choices"] if c in values]
+    if kind == "url" and raw is None:
+        return None  # unset: the report leaves out what needs the address
     if kind in ("string", "url"):
         if not isinstance(raw, str):
             raise ParameterError(f"parameter {name}={raw!r} is not text: quote it in params.yml")
@@ -209,7 +211,7 @@ def main(argv=None):
     try:
         for name, entry in spec(args.params_file).items():
             default = entry["default"]
-            shown = " ".join(default) if isinstance(default, list) else default
+            shown = " ".join(default) if isinstance(default, list) else "unset" if default is None else default
             print(f"{name:<22} default {shown!s:<12} {entry['help']}")
     except ParameterError as err:
         print(error_line(err), file=sys.stderr)

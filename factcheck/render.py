@@ -234,11 +234,10 @@ def plain(value, sources=None, numbers=None, evidence_ids=None):
         out.append(Markup.escape(text_value[last:match.start()]))
         last = match.end()
         ids = SOURCE_ID.findall(token)
-        outlets = {} if sources is None else {i: sources.loc[i, "outlet"] for i in ids if i in sources.index}
         if CLAIM_ID.fullmatch(token.strip()) and numbers and token.strip() in numbers:
             out.append(_macro("claim_ref", token.strip(), numbers[token.strip()]))
         elif ids:
-            out.append(_macro("source_refs", ids, evidence_ids or {}, outlets))
+            out.append(_macro("source_refs", ids, evidence_ids or {}, sources))
         else:
             out.append(Markup.escape(token))
     out.append(Markup.escape(text_value[last:]))
@@ -323,10 +322,18 @@ def _anchors(claim, evidence, prefix):
     return {source_id: f"{prefix}-{claim['claim_id']}-{i}" for i, source_id in enumerate(evidence["source_id"], 1)}
 
 
+def https_where_served(sources):
+    """The sources with each http:// address upgraded to https:// where its host serves https: evidence being
+    another source on the same host stored under https."""
+    secure_hosts = {urlsplit(url).hostname for url in sources["url"] if str(url).startswith("https://")}
+    upgrade = sources["url"].map(lambda url: str(url).startswith("http://") and urlsplit(url).hostname in secure_hosts)
+    return sources.assign(url=sources["url"].where(~upgrade, "https://" + sources["url"].str[len("http://"):]))
+
+
 def _with_sources(evidence, sources):
     """The evidence rows as dicts, each with its source's row under "source" (looked up all at once, not per row)."""
     rows = evidence.to_dict("records")
-    for row, source in zip(rows, sources.loc[evidence["source_id"]].reset_index().to_dict("records")):
+    for row, source in zip(rows, https_where_served(sources).loc[evidence["source_id"]].reset_index().to_dict("records")):
         row["source"] = source
     return rows
 
@@ -344,19 +351,6 @@ def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_le
                    conflict=plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None)
 
 
-def evidence_appendix(register, evidence, sources, searches):
-    """The cards' reasoning and sources in one compact list: the printed edition's evidence appendix."""
-    items = []
-    numbers = dict(zip(register["claim_id"], register["number"]))
-    for _, claim in register.iterrows():
-        rows = evidence[evidence["claim_id"] == claim["claim_id"]]
-        conflict, anchors = claim.get("conflict"), _anchors(claim, rows, "apx")
-        items.append({"claim": claim, "evidence": _with_sources(rows, sources), "searches": searches.get(claim["claim_id"]),
-                      "explanation": plain(claim["explanation"], sources, numbers, anchors),
-                      "conflict": plain(conflict, sources, numbers, anchors) if isinstance(conflict, str) and conflict else None})
-    return _render("evidence_appendix.html.j2", claims=items)
-
-
 def glance_table(register):
     """Every claim in article order, one row each, filterable by verdict on screen."""
     return _render("glance.html.j2", claims=[row for _, row in register.iterrows()])
@@ -367,12 +361,14 @@ def findings(items):
     return _render("findings.html.j2", items=items)
 
 
-def headline(kicker, title, dek):
-    return _render("headline.html.j2", kicker=kicker, title=title, dek=dek)
+def headline(kicker, title, dek, argument=None):
+    """The masthead: the article's title as kicker, our finding as headline, the standfirst, what the article argued
+    and a link to the contents, so the contents are one step from the first screen."""
+    return _render("headline.html.j2", kicker=kicker, title=title, dek=dek, argument=argument)
 
 
 def sources_list(sources):
-    return _render("sources.html.j2", sources=sources.reset_index().to_dict("records"))
+    return _render("sources.html.j2", sources=https_where_served(sources).reset_index().to_dict("records"))
 
 
 def search_log(rows, caption):
@@ -396,16 +392,18 @@ def table_of_contents(html):
 def publication_info(params, record, info):
     """The report's furniture around the notebooks, added to assemble.report_info's `info`: the headline as the page
     title, the share metadata, who checked it, when it was published and last corrected (dates from the front-page
-    notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and the
-    provenance appendix."""
-    site_url, repo_url = params["site_url"], params["repo_url"].rstrip("/")
-    safe_url(site_url), safe_url(repo_url)
+    notebook's `record`, taken from data/corrections.csv, never the clock), how to report an error, and how to check
+    the report. An address left unset (site_url, repo_url None) is left out, never invented."""
+    site_url, repo_url = params["site_url"], params["repo_url"] and params["repo_url"].rstrip("/")
+    for url in (site_url, repo_url):
+        if url is not None:
+            safe_url(url)
     out = dict(info)
     out.update({
         "title": record["headline"],
         "description": record["dek"],
         "project": PROJECT, "project_note": PROJECT_NOTE, "site_url": site_url, "repo_url": repo_url,
-        "issues_url": repo_url + "/issues/new",
+        "issues_url": repo_url and repo_url + "/issues/new",
         "reviewed": record["reviewed"], "updated": record["updated"],
         "reviewed_long": long_date(record["reviewed"]), "updated_long": long_date(record["updated"]),
         "article_published_long": long_date(info["article_published"]),
@@ -431,5 +429,7 @@ def changes_since_publication(corrections):
 
 
 def report_address(site_url):
-    """The report's absolute address: the site's report.html."""
+    """The report's absolute address, the site's report.html; None while the site's address is unset."""
+    if site_url is None:
+        return None
     return site_url if site_url.endswith(".html") else site_url.rstrip("/") + "/report.html"

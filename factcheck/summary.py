@@ -1,10 +1,24 @@
 """What the report found, as numbers and sentences built from the data: the headline, the key findings and
 the answer to the article's own question. Each sentence template is fixed here; every number in it is computed."""
+import re
+
 import pandas as pd
 
 from . import claims as claims_module, context
 
 QUESTION_CLAIM = "C59"  # the headline's question, registered as a forecast
+
+
+ANSWER_CLAIM = "C54"  # the article's own answer to its headline question, registered as a forecast
+
+
+def argument(article, register):
+    """What the article argued, in its own words: the first sentence of its standfirst, then its answer to its own
+    question (the quote of ANSWER_CLAIM)."""
+    first = re.split(r"(?<=[.?!])\s+(?=[A-Z“\"])", str(article["standfirst"]).strip())[0]  # not after "U.S. troops"
+    answer = register.set_index("claim_id")["quote"].get(ANSWER_CLAIM)
+    said = f"What the article argued: “{first}”"
+    return said if answer is None else f"{said} Its answer to its own question: “{answer}.”"
 
 
 def tally(register):

@@ -145,3 +145,69 @@ def crate_problems(folder, cache_dir, severity="REQUIRED"):
                                            requirement_severity=severity, offline=True, cache_path=cache)
     result = services.validate(settings)
     return [f"{issue.message} ({getattr(issue, 'violatingEntity', '')})" for issue in result.get_issues()]
+
+
+def _multiply(a, b):
+    """The product of two PDF matrices [a b c d e f]."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def pdf_font_sizes(path):
+    """(size in points as printed, page number) of every text-showing operation, following the text matrix, the
+    transformation matrix and form XObjects: what a ruler on the page would measure."""
+    import math
+
+    import pikepdf
+
+    def walk(content, resources, ctm, page_number, out):
+        saved, size, text_matrix = [], 0.0, [1, 0, 0, 1, 0, 0]
+        for operands, operator in pikepdf.parse_content_stream(content):
+            op = str(operator)
+            if op == "q":
+                saved.append(ctm)
+            elif op == "Q":
+                ctm = saved.pop()
+            elif op == "cm":
+                ctm = _multiply([float(x) for x in operands], ctm)
+            elif op == "Tf":
+                size = float(operands[1])
+            elif op == "BT":
+                text_matrix = [1, 0, 0, 1, 0, 0]
+            elif op == "Tm":
+                text_matrix = [float(x) for x in operands]
+            elif op in ("Tj", "TJ", "'", '"'):
+                m = _multiply(text_matrix, ctm)
+                out.append((size * math.sqrt(abs(m[0] * m[3] - m[1] * m[2])), page_number))
+            elif op == "Do" and resources.XObject[operands[0]].get("/Subtype") == "/Form":
+                form = resources.XObject[operands[0]]
+                matrix = [float(x) for x in form.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                walk(form, form.get("/Resources", resources), _multiply(matrix, ctm), page_number, out)
+        return out
+
+    with pikepdf.open(path) as pdf:
+        sizes = []
+        for number, page in enumerate(pdf.pages, 1):
+            walk(page, page.Resources, [1, 0, 0, 1, 0, 0], number, sizes)
+        return sizes
+
+
+def pdf_figure_descriptions(path):
+    """The /Alt text of every Figure in the PDF's structure tree (None where it has none), in reading order."""
+    import pikepdf
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.Alt) if "/Alt" in node else None)
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    return found

@@ -150,6 +150,20 @@ def test_reviews_at_resolves_card_and_reviewer_addresses_against_the_report():
     assert review["claimReviewed"] == "q" and reviews[0]["url"] == "report.html#card-C01"
 
 
+def test_reviews_with_no_report_address_leave_the_addresses_out_rather_than_invent_one():
+    reviews = [{"url": "report.html#card-C01", "author": {"name": "X", "url": "report.html"}, "claimReviewed": "q"}]
+    (review,) = claims.reviews_at(reviews, None)
+    assert review == {"author": {"name": "X"}, "claimReviewed": "q"}
+
+
+def test_the_article_argument_quotes_its_standfirst_and_its_own_answer():
+    article = pd.Series({"standfirst": "Iraq says the U.S. troops must go. Will they?"})
+    register = frame(claim_id=[summary.ANSWER_CLAIM, "C01"], quote=["Experts doubt it", "other"])
+    assert summary.argument(article, register) == ("What the article argued: “Iraq says the U.S. troops must go.” "
+                                                   "Its answer to its own question: “Experts doubt it.”")
+    assert summary.argument(article, register.iloc[1:]) == "What the article argued: “Iraq says the U.S. troops must go.”"
+
+
 def test_assembly_reads_the_record_from_the_executed_notebooks_and_refuses_without_one(tmp_path):
     plain, published = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
     nbformat.write(notebook_with(code_cell()), plain)

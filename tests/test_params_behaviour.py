@@ -271,3 +271,27 @@ def test_the_date_range_ends_at_the_latest_row_of_every_dated_table(tmp_path):
     expected = max(data.load_table(name)[column].max() for name, column in config.ROW_DATE.items()
                    if name != "claim_updates").date()
     assert params.data_date_range(copy / "datapackage.json")[1] == expected
+
+
+def test_an_address_left_unset_resolves_to_none_and_is_listed_as_unset(capsys):
+    values = params.resolve()
+    assert values["site_url"] is None and values["repo_url"] is None
+    assert params.main(["list"]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("site_url", "repo_url"))]
+    assert len(listed) == 2 and all(" default unset " in line for line in listed)
+
+
+def test_check_publishable_fails_while_an_address_is_unset_and_passes_once_both_are_set(tmp_path):
+    from tests.helpers import copy_project, run_make
+
+    project = copy_project(tmp_path / "project")
+    result = run_make(project, "check-publishable")
+    assert result.returncode != 0 and "set site_url and repo_url in params.yml" in result.stderr
+    spec = yaml.safe_load((project / "params.yml").read_text())
+    spec["site_url"]["default"] = "https://example.org/site/"
+    (project / "params.yml").write_text(yaml.safe_dump(spec))
+    result = run_make(project, "check-publishable")
+    assert result.returncode != 0 and "set repo_url in params.yml" in result.stderr
+    spec["repo_url"]["default"] = "https://example.org/repo"
+    (project / "params.yml").write_text(yaml.safe_dump(spec))
+    assert run_make(project, "check-publishable").returncode == 0

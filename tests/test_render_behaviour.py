@@ -85,9 +85,9 @@ def test_iso_and_long_date_leave_missing_dates_empty():
 
 
 def test_a_date_tag_says_what_kind_of_date_it_is():
-    assert render.date_tag(pd.Timestamp("2024-01-05")) == '<time datetime="2024-01-05" data-kind="event">2024-01-05</time>'
+    assert render.date_tag(pd.Timestamp("2024-01-05")) == '<time datetime="2024-01-05" data-kind="event">5 January 2024</time>'
     assert render.date_tag(pd.Timestamp("2024-01-05"), "published") == \
-        '<time datetime="2024-01-05" data-kind="published">2024-01-05</time>'
+        '<time datetime="2024-01-05" data-kind="published">5 January 2024</time>'
     assert render.date_tag(None) == "–"
 
 
@@ -114,28 +114,26 @@ def test_a_claim_id_without_a_number_stays_as_written():
 
 
 def test_a_source_id_without_a_source_list_links_to_the_source_list():
-    assert render.plain("per a001.", None) == 'per <a class="src-ref" href="#src-a001" aria-label="source ">[source]</a>.'
+    assert render.plain("per a001.", None) == 'per <a class="src-ref" href="#src-a001">[source]</a>.'
 
 
 def test_a_source_that_is_not_an_evidence_item_is_named_by_its_outlet_never_by_its_id():
     html = render.plain("Wire (s001) and s002 agree.", SOURCES, None, {"s001": "ev-C01-1"})
-    assert html == ('Wire<a class="src-ref" href="#ev-C01-1" aria-label="source ">[1]</a> and '
-                    '<a class="src-ref" href="#src-s002" aria-label="source ">[AP]</a> agree.')
+    assert html == ('Wire<a class="src-ref" href="#ev-C01-1" aria-label="source [1]: Reuters, 5 January 2024">[1]</a> and '
+                    '<a class="src-ref" href="#src-s002" aria-label="source [AP]: AP, 6 January 2024">[AP]</a> agree.')
 
 
-def test_a_card_and_the_evidence_appendix_name_another_claim_by_its_number():
+def test_a_card_names_another_claim_by_its_number():
     named = claim(explanation="As C07 says (s001).", conflict="Unlike C07, s002 disagrees.")
     card = render.claim_card(named, EVIDENCE, SOURCES, numbers={"C07": 9})
     assert card.count('<a class="claim-ref" href="#card-C07">claim 9</a>') == 2 and "C07," not in card
-    register = pd.DataFrame([named]).assign(number=[3], verdict=["supported"])
-    appendix = render.evidence_appendix(register.assign(claim_id=["C07"]), EVIDENCE.assign(claim_id="C07"), SOURCES, {})
-    assert appendix.count('<a class="claim-ref" href="#card-C07">claim 3</a>') == 2
 
 
 def test_a_bracketed_list_of_sources_becomes_numbered_evidence_links():
     html = render.plain("Both say so (s001, s002).", SOURCES, None, {"s001": "ev-C01-1", "s002": "ev-C01-2"})
-    assert html == ('Both say so<a class="src-ref" href="#ev-C01-1" aria-label="source 1">[1]</a>'
-                    '<a class="src-ref" href="#ev-C01-2" aria-label="source 2">[2]</a>.')
+    # seen as [1], heard as "source [1]: Reuters, 5 January 2024": the name holds what is seen and where it goes
+    assert html == ('Both say so<a class="src-ref" href="#ev-C01-1" aria-label="source [1]: Reuters, 5 January 2024">[1]</a>'
+                    '<a class="src-ref" href="#ev-C01-2" aria-label="source [2]: AP, 6 January 2024">[2]</a>.')
 
 
 # --- tables ----------------------------------------------------------------------------------------
@@ -162,13 +160,13 @@ def test_table_cells_link_claims_and_sources_and_format_numbers():
                         dates={"date": "accessed"}, caption="Cap", sources=SOURCES, claims=REGISTER, numbers=("troops",))
     assert cells(html) == [
         ['<a class="claim-ref" href="#card-C1">claim 1</a>', '<a href="#src-s001">Reuters</a>', "12,000",
-         '<time datetime="2024-01-05" data-kind="accessed">2024-01-05</time>',
+         '<time datetime="2024-01-05" data-kind="accessed">5 January 2024</time>',
          'As <a class="claim-ref" href="#card-C02">claim 2</a> says'
-         '<a class="src-ref" href="#src-s002" aria-label="source ">[AP]</a>.'],
-        ["C09", "zz999", "150", '<time datetime="2024-02-01" data-kind="accessed">2024-02-01</time>', "plain"],
+         '<a class="src-ref" href="#src-s002" aria-label="source [AP]: AP, 6 January 2024">[AP]</a>.'],
+        ["C09", "zz999", "150", '<time datetime="2024-02-01" data-kind="accessed">1 February 2024</time>', "plain"],
     ]
     assert '<th scope="col" class="num">Troops</th>' in html and '<th scope="col">Claim</th>' in html
-    assert html.count('<td class="num">') == 2
+    assert html.count('<td class="num" data-label="Troops">') == 2
     assert "<caption>Cap</caption>" in html and 'aria-label="Cap"' in html
 
 
@@ -177,14 +175,16 @@ def test_a_source_id_column_without_a_source_list_shows_the_id():
     assert cells(html) == [["s001"]]
 
 
-def test_a_table_is_plain_unless_asked_to_be_compact():
+def test_a_table_is_plain_unless_asked_to_be_compact_which_puts_it_one_step_away():
     rows = frame(a=["x", "y"])
     html = render.table(rows, {"a": "A"}, caption="Cap")
     assert html.startswith('<div class="table-wrap" role="region" aria-label="Cap">')
     assert "compact" not in html and "print-note" not in html
     html = render.table(rows, {"a": "A"}, caption="Cap", label="All rows", compact=True, table_id="t-1")
-    assert html.startswith('<div class="table-wrap long-table" id="t-1" role="region" aria-label="All rows">')
-    assert '<table class="data compact">' in html and "leaves out the 2 rows" in html
+    assert html.startswith('<details class="more-data"><summary>Show the table: Cap (2 rows)</summary>'
+                           '<div class="table-wrap long-table" id="t-1" role="region" aria-label="All rows">')
+    assert html.endswith("</details>")
+    assert '<table class="data stack compact">' in html and "leaves out the 2 rows" in html
 
 
 # --- the annotated article ------------------------------------------------------------------------
@@ -211,8 +211,8 @@ EVIDENCE = frame(claim_id=["C01", "C01"], source_id=["s002", "s001"], excerpt=["
 def test_a_card_numbers_its_evidence_from_one_and_links_the_explanation_to_it():
     card = render.claim_card(claim(), EVIDENCE, SOURCES)
     assert '<h4 class="card-head" id="card-C01-h">' in card and "</h4>" in card
-    assert ('<p class="explanation">Reuters<a class="src-ref" href="#ev-C01-2" aria-label="source ">[2]</a>'
-            ' says so.</p>') in card
+    assert ('<p class="explanation">Reuters<a class="src-ref" href="#ev-C01-2" aria-label="source [2]: Reuters, 5 January 2024">'
+            '[2]</a> says so.</p>') in card
     assert '<li id="ev-C01-1">' in card and '<li id="ev-C01-2">' in card and "2 sources" in card
 
 
@@ -226,7 +226,7 @@ def test_a_card_shows_searches_outcome_and_conflict_when_given():
     assert "<strong>What we searched for:</strong> one; two</p>" in card
     assert "What happened since: partly borne out</strong>, as judged from 27 September 2024. half</p>" in card
     assert ('<p class="conflict"><strong>Sources disagree.</strong> AP'
-            '<a class="src-ref" href="#ev-C01-1" aria-label="source ">[1]</a> disagrees.</p>') in card
+            '<a class="src-ref" href="#ev-C01-1" aria-label="source [1]: AP, 6 January 2024">[1]</a> disagrees.</p>') in card
 
 
 @pytest.mark.parametrize("conflict", ["", float("nan"), None])
@@ -256,3 +256,49 @@ def test_numbers_get_thousands_separators_from_five_digits(value, shown):
 ])
 def test_the_changes_since_publication_are_counted_by_kind_from_the_log(kinds, words):
     assert render.changes_since_publication([{"kind": kind} for kind in kinds]) == words
+
+
+def test_a_card_heading_carries_the_claims_short_title_and_its_verdict():
+    card = render.claim_card(claim(summary="Over 100 attacks in Iraq"), EVIDENCE, SOURCES)
+    heading = re.search(r"<h4[^>]*>(.*?)</h4>", card, re.S).group(1)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", heading)).strip()
+    assert words == "Claim 3: Over 100 attacks in Iraq, verdict: Supported"
+
+
+def test_a_source_line_keeps_a_space_between_the_date_and_the_reliability():
+    line = render.source_line(SOURCES.loc["s001"], "x")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line))
+    assert "5 January 2024 (wire copy)" in text
+
+
+PUBLICATION = {"headline": "H", "dek": "D", "reviewed": "2026-11-24", "updated": "2026-11-30",
+               "corrections": [{"date": "2026-11-24", "kind": "published", "change": "first"}]}
+INFO = {"article_published": "2024-01-10", "article_title": "T", "article_authors": "A", "article_publisher": "P",
+        "article_url": "", "article_contact": "", "view": "v", "as_of": "2026-11-24", "input_digest": "ab" * 32,
+        "parameters": {"attack_rate_days": 7, "attack_rate_min_days": 7}, "packages": {"pandas": "2.0"}}
+
+
+def test_with_no_addresses_set_nothing_needs_one_and_the_trust_box_says_how_to_report_an_error():
+    info = render.publication_info({"site_url": None, "repo_url": None}, PUBLICATION, {**INFO, "canonical": None})
+    page = "".join(info["html"].values())
+    assert "canonical" not in page and "og:url" not in page
+    assert not re.search(r'href="https?:', page), re.findall(r'href="[^"]*"', page)
+    assert "Tell us, naming the claim" in info["html"]["trust_box"] and "no public form yet" in info["html"]["trust_box"]
+    assert "has no public address yet" in info["html"]["appendix"]
+
+
+def test_setting_the_addresses_fills_in_the_canonical_url_the_sharing_url_and_the_error_form():
+    site = "https://example.org/site/"  # the build gives the standard report its address (cli.publish_view)
+    info = render.publication_info({"site_url": site, "repo_url": "https://example.org/repo/"}, PUBLICATION,
+                                   {**INFO, "canonical": render.report_address(site)})
+    assert '<link rel="canonical" href="https://example.org/site/report.html">' in info["html"]["head"]
+    assert '<meta property="og:url" content="https://example.org/site/report.html">' in info["html"]["head"]
+    assert 'href="https://example.org/repo/issues/new"' in info["html"]["trust_box"]
+    assert "https://example.org/site/report.html" in info["html"]["appendix"]
+
+
+def test_an_http_address_is_upgraded_only_where_its_host_is_known_to_serve_https():
+    sources = frame(source_id=["s1", "s2", "s3"], url=["http://a.example/x", "https://a.example/y", "http://b.example/z"]
+                    ).set_index("source_id")
+    assert list(render.https_where_served(sources)["url"]) == ["https://a.example/x", "https://a.example/y",
+                                                               "http://b.example/z"]

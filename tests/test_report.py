@@ -65,8 +65,10 @@ def test_front_page_states_headline_article_dates_and_how_to_report_an_error(ope
     assert "Iraq Claims Check" in trust and "not part of or affiliated with Deutsche Welle" in trust
     assert page.locator('aside.trust time[data-kind="updated"]').get_attribute("datetime") == \
         corrections["date"].max().date().isoformat()
-    assert page.locator('aside.trust a[href$="/issues/new"]').count() == 1
-    assert "Input digest" in page.locator(".provenance").inner_text()
+    # no site or repository address is set by default: no invented link, a plain way to report an error instead
+    assert page.locator('aside.trust a[href$="/issues/new"]').count() == 0
+    assert "Tell us, naming the claim" in trust
+    assert "fingerprint" in page.locator(".provenance").inner_text()
 
 
 def test_claimreview_json_ld_is_valid_and_complete(html, report):
@@ -77,7 +79,7 @@ def test_claimreview_json_ld_is_valid_and_complete(html, report):
     assert len(reviews) == len(data.load_table("claims"))
     for review in reviews:
         assert review["@type"] == "ClaimReview" and review["claimReviewed"] and review["datePublished"]
-        assert review["url"].startswith("https://") and "report.html#card-C" in review["url"] and review["author"]["name"]
+        assert "url" not in review and "url" not in review["author"] and review["author"]["name"]  # no address set
         rating = review["reviewRating"]
         assert rating["alternateName"]
         if "ratingValue" in rating:  # each number lies within the scale it declares
@@ -87,7 +89,7 @@ def test_claimreview_json_ld_is_valid_and_complete(html, report):
             assert not {"bestRating", "worstRating"} & set(rating) and rating["alternateName"] in {"Unverifiable", "Opinion", "Forecast"}
         item = review["itemReviewed"]
         assert item["@type"] == "Claim" and item["author"] and item["datePublished"] == "2024-01-10"
-        assert item["appearance"]["url"].startswith("https://") and review["author"]["url"].startswith("https://")
+        assert item["appearance"]["url"].startswith("https://")
         assert item["appearance"]["headline"]
 
 
@@ -95,13 +97,13 @@ def test_pdf_has_numbered_pages_every_section_and_no_error_text(report):
     pdf = report / "report.pdf"
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout)[1])
     text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
-    assert 20 <= pages <= 40
+    assert 20 <= pages <= 60
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     headings = [m.group(1) for path in sorted(config.NOTEBOOKS.glob("*.ipynb"))
                 for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"
                 for m in [re.match(r"## (.+)", "".join(c["source"]))] if m][:8]
     flat = re.sub(r"\s+", " ", text)
-    for heading in headings + ["The short answer", "Contents", "Build provenance", "Evidence, claim by claim"]:
+    for heading in headings + ["The short answer", "Contents", "How to check this report", "Kind of claim:"]:
         assert heading in flat, heading
     for bad in ("Traceback", "Error:", "NaN", "undefined"):
         assert bad not in text, bad
@@ -202,7 +204,7 @@ def test_prose_numbers_match_the_data_computed_independently(text):
     evidenced = set(evidence.loc[evidence["source_id"].isin(known_ids), "claim_id"])
     checkable = verdict.isin(["supported", "partly_supported", "inaccurate"])
     verdict = verdict.where(~checkable | claims["claim_id"].isin(evidenced), "unverifiable")
-    found = re.search(r"The register holds (\d+) claims\. (\d+) are supported, (\d+) partly supported and (\d+) inaccurate; "
+    found = re.search(r"We checked (\d+) claims\. (\d+) are supported, (\d+) partly supported and (\d+) inaccurate; "
                       r"(\d+) could not be verified either way, (\d+) are opinions and (\d+) are forecasts", text)
     order = ["supported", "partly_supported", "inaccurate", "unverifiable", "opinion", "forecast"]
     assert list(map(int, found.groups())) == [len(claims), *[int((verdict == v).sum()) for v in order]]

@@ -122,7 +122,7 @@ def publication_record(notebooks):
 
 
 def report_info(parameters, manifest, record, address=None):
-    from ..render import REPORT_TITLE, publication_info
+    from ..render import REPORT_TITLE, long_date, publication_info
 
     as_of, article = parameters["as_of"], record["article"]
     published = article["date_published"]
@@ -134,9 +134,9 @@ def report_info(parameters, manifest, record, address=None):
         "article_publisher": article["publisher"], "article_url": article["url"],
         "article_published": published, "article_contact": article.get("contact", ""),
         "as_of": as_of,
-        "view": (f"View at publication: only events, data and sources dated on or before {as_of} are shown; "
-                 "later evidence and outcomes are left out." if at_publication else
-                 f"Hindsight view: events, data and sources up to {as_of}."),
+        "view": (f"What was known when the article appeared: only events, data and sources dated on or before "
+                 f"{long_date(as_of)} are shown; later evidence and outcomes are left out." if at_publication else
+                 f"Events, data and sources up to {long_date(as_of)}."),
         "input_digest": manifest["input_digest"],
         "parameters": parameters,
         "packages": manifest["packages"],

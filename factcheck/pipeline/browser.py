@@ -1,6 +1,7 @@
 """Headless Chromium: found once, opened with the network refused, and used to print a tagged PDF with bookmarks
 whose bytes depend only on the page (its dates and document id are fixed from the inputs)."""
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def unshown_charts(page):
 
 
 PRINT_VIEWPORT = {"width": 680, "height": 960}  # A4 less the 15 mm side margins, at 96 px per inch
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+FOOTER = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555;">'
           'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
 
@@ -73,16 +74,73 @@ def print_pdf(html_path, pdf_path, title, document_date):
                 raise BuildError(f"charts not shown while printing the PDF: {unshown_charts(page)}")
             if seen["requests"]:
                 raise BuildError(f"the report tried to load from the network: {seen['requests'][:3]}")
+            headings, figures = page.evaluate(HEADINGS), page.evaluate(FIGURES)
             page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=FOOTER, tagged=True, outline=True,
                      margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
         finally:
             browser.close()
-    fix_pdf_metadata(pdf_path, title, document_date)
+    fix_pdf_metadata(pdf_path, title, document_date, headings, figures)
 
 
-def fix_pdf_metadata(pdf_path, title, document_date):
-    """Chromium stamps the clock into CreationDate, ModDate and the XMP packet; replace them with `document_date`."""
+# Each printed heading as [its whole text, as a screen reader has it; the text printed, every space removed].
+HEADINGS = r"""[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => h.checkVisibility()).map(h => {
+  const printed = h.cloneNode(true);
+  printed.querySelectorAll('.visually-hidden, .anchor-link').forEach(e => e.remove());
+  return [h.textContent.replace(/¶/g, '').replace(/\s+/g, ' ').trim(), printed.textContent.replace(/\s+/g, '')];
+})"""
+
+
+def restore_bookmark_titles(pdf, headings):
+    """Chromium titles each bookmark with its heading's printed text, losing the space at every line break and
+    between inline elements ("7of its 43", "Claim 17:Over 100 attacksInaccurate"). Each bookmark gets back the
+    text of the heading it was made from, found by its printed text with the spaces removed."""
+    from collections import defaultdict, deque
+
+    whole_text = defaultdict(deque)
+    for text, printed in headings:
+        whole_text[printed].append(text)
+    with pdf.open_outline() as outline:
+        def walk(items):
+            for item in items:
+                found = whole_text.get(re.sub(r"\s+", "", item.title))
+                if found:
+                    item.title = found.popleft()
+                walk(item.children)
+        walk(outline.root)
+
+
+# The accessible name of each printed image (a chart's one-sentence description), in the order of the page.
+FIGURES = "[...document.querySelectorAll('[role=img][aria-label]')].filter(e => e.checkVisibility()).map(e => e.ariaLabel)"
+
+
+def describe_figures(pdf, descriptions):
+    """Chromium tags each chart as a Figure but leaves out its description: give each Figure, in reading order, the
+    accessible name of the image it was made from, when the two counts agree (otherwise a test names the gap)."""
+    import pikepdf
+
+    figures = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                figures.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    if "/StructTreeRoot" in pdf.Root:
+        walk(pdf.Root.StructTreeRoot)
+    if len(figures) == len(descriptions):
+        for figure, description in zip(figures, descriptions):
+            figure.Alt = pikepdf.String(description)
+
+
+def fix_pdf_metadata(pdf_path, title, document_date, headings=(), figures=()):
+    """Chromium stamps the clock into CreationDate, ModDate and the XMP packet; replace them with `document_date`,
+    give the bookmarks back the spaces Chromium dropped (`headings`) and each chart its description (`figures`)."""
     import pikepdf
 
     pdf_path = Path(pdf_path)
@@ -94,6 +152,8 @@ def fix_pdf_metadata(pdf_path, title, document_date):
         pdf.docinfo["/CreationDate"] = stamp
         pdf.docinfo["/ModDate"] = stamp
         pdf.docinfo["/Title"] = title
+        restore_bookmark_titles(pdf, headings)
+        describe_figures(pdf, figures)
         if "/ID" in pdf.trailer:  # qpdf keeps the old id's first half: drop it so the whole id comes from the content
             del pdf.trailer["/ID"]
         pdf.save(fixed, deterministic_id=True, compress_streams=True,

@@ -25,7 +25,8 @@ def encoding_format(name):
 
 
 def repository_address(repo_url, path):
-    return f"{repo_url.rstrip('/')}/blob/main/{path}"
+    """Where an input lives: its address in the repository, or with no repository address set, a local id."""
+    return f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else f"#input:{path}"
 
 
 def crate_for(manifest, runs, folder, title, organisation):
@@ -43,16 +44,21 @@ def crate_for(manifest, runs, folder, title, organisation):
     root["conformsTo"] = crate.add(ContextEntity(crate, PROCESS_RUN_CRATE, properties={
         "@type": "CreativeWork", "name": "Process Run Crate", "version": "0.5"}))
     root["license"] = crate.add(ContextEntity(crate, LICENSE, properties={"@type": "CreativeWork", "name": "CC BY 4.0"}))
-    publisher = crate.add(ContextEntity(crate, parameters["site_url"], properties={
-        "@type": "Organization", "name": organisation, "url": parameters["site_url"]}))
+    site_url = parameters["site_url"]
+    publisher = crate.add(ContextEntity(crate, site_url or "#publisher", properties={
+        "@type": "Organization", "name": organisation, **({"url": site_url} if site_url else {})}))
     root["publisher"] = root["author"] = publisher
 
     def add_input(path, **properties):
         path = relative(path)
-        return crate.get(repository_address(repo_url, path)) or crate.add_file(
-            repository_address(repo_url, path), fetch_remote=False, properties={
-                "name": path, "encodingFormat": encoding_format(path), "sha256": manifest["inputs"][path],
-                "contentSize": str(located(path).stat().st_size), **properties})
+        address = repository_address(repo_url, path)
+        described = {"name": path, "encodingFormat": encoding_format(path), "sha256": manifest["inputs"][path],
+                     "contentSize": str(located(path).stat().st_size), **properties}
+        if crate.get(address):
+            return crate.get(address)
+        if repo_url:
+            return crate.add_file(address, fetch_remote=False, properties=described)
+        return crate.add(ContextEntity(crate, address, properties={"@type": "File", **described}))
 
     for name in sorted(manifest["outputs"]):
         crate.add_file(folder / name, dest_path=name, properties={
@@ -63,7 +69,7 @@ def crate_for(manifest, runs, folder, title, organisation):
     for notebook, *_ in runs:
         path = relative(notebook)
         add_input(notebook, **{"@type": ["File", "SoftwareSourceCode"], "programmingLanguage": "Python",
-                               "url": repository_address(repo_url, path), "version": manifest["inputs"][path][:12],
+                               **({"url": repository_address(repo_url, path)} if repo_url else {}), "version": manifest["inputs"][path][:12],
                                "softwareRequirements": software})
     for path in sorted(manifest["inputs"]):
         add_input(located(path))
