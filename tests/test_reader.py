@@ -137,7 +137,7 @@ def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
     ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         markers = page.locator("a.marker")
-        assert markers.count() == 61
+        assert markers.count() == len(csv_table("claims"))
         for marker in markers.all():
             assert re.fullmatch(r"claim \d+: (supported|partly supported|inaccurate|unverifiable|opinion|forecast)",
                                 marker.get_attribute("aria-label"))
@@ -387,8 +387,7 @@ def test_pdf_bookmarks_keep_their_spaces_and_every_figure_is_described(report, b
     assert [t for t in titles if _words(t) not in headings] == []
     assert "Claim 17: " in " ".join(titles)
     descriptions = pdf_figure_descriptions(report / "report.pdf")
-    charts = re.findall(r'role="img" aria-label="([^"]+)"', html)
-    assert descriptions and len(descriptions) == len(charts) and all(descriptions), descriptions
+    assert len(descriptions) >= html.count('<figure class="chart"') > 0 and all(descriptions), descriptions
 
 
 def test_the_printed_edition_never_points_to_an_online_edition_without_its_address(report):

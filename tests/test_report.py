@@ -241,7 +241,7 @@ def test_counts_the_data_could_restate_are_computed_from_the_rows_they_count(htm
     for year in csv_table("expulsion_search_log")["year"].astype(int):
         if year <= int(as_of[:4]):
             found = years.count(year)
-            assert f'<th scope="row">{year}</th><td>{found} call{"s" if found != 1 else ""}</td>' in html, year
+            assert re.search(f'<th scope="row">{year}</th><td[^>]*>{found} call{"s" if found != 1 else ""}</td>', html), year
 
     attacks = csv_table("attacks")
     attacks = attacks[(attacks["date"] <= as_of) & (attacks["total"] != "")]

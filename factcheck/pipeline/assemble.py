@@ -153,7 +153,7 @@ def assemble(executed, parameters, manifest, staging, address=None):
 
     notebooks = read_executed(executed)
     record = publication_record(notebooks)
-    reviews = reviews_at(record["claim_reviews"], address) if address else record["claim_reviews"]
+    reviews = reviews_at(record["claim_reviews"], address)
     html = render_html(notebooks, report_info(parameters, manifest, record, address), reviews)
     (staging / "report.html").write_text(html, encoding="utf-8")
     (staging / "claimreview.jsonld").write_text(json.dumps(reviews, ensure_ascii=False, separators=(",", ":")) + "\n",
