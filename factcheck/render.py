@@ -363,6 +363,26 @@ def glance_table(register):
     return _render("glance.html.j2", claims=[row for _, row in register.iterrows()])
 
 
+def verdict_legend():
+    """Every verdict's badge in one line: the key to the annotated article's highlights."""
+    return _render("legend.html.j2")
+
+
+def claim_cards(cards):
+    """The claims' cards (each rendered by `claim_card`) in one list."""
+    return _render("cards.html.j2", cards=cards)
+
+
+def steps(events):
+    """Dated events as a list, oldest first."""
+    return _render("steps.html.j2", steps=events.sort_values("date").to_dict("records"))
+
+
+def notebook_inputs(inputs):
+    """A notebook's inputs as a table of row counts, shown when `nb` is displayed in Jupyter."""
+    return _render("notebook_inputs.html.j2", inputs=inputs)
+
+
 def findings(items):
     """The key findings: a list of (claim_id or anchor, verdict or None, sentence HTML)."""
     return _render("findings.html.j2", items=items)
