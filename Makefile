@@ -120,12 +120,12 @@ check-fresh: $(VENV_OK)
 ## Check the committed report is fresh, then run the unit tests and the build tests.
 test: $(VENV_OK) system
 	@$(MAKE) --no-print-directory check-fresh
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15 tests
 
 .PHONY: test-unit
-## The fast unit tests only (under 30 s).
+## The fast tests only (under 30 s): those that need no build, no browser and no notebook kernel.
 test-unit: $(VENV_OK)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not build" tests
+	$(PY) -m pytest -q -p no:cacheprovider -m "not build and not browser and not kernel" tests
 
 .PHONY: bench
 ## Time cold, one-notebook and no-op builds and report size, as ratios to a trivial-notebook floor measured in the same run.

@@ -6,12 +6,27 @@ from factcheck import data
 from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
 
 
+# What a test needs, read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
+NEEDS = {
+    "build": {"standard_report", "early_report", "built", "project"},  # a report built, or make run, in a project copy
+    "browser": {"browser"},  # Chromium
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "build: needs a report built, or make run, in a copy of the project (slow)")
+    config.addinivalue_line("markers", "browser: needs Chromium")
+    config.addinivalue_line("markers", "kernel: runs notebooks in Jupyter kernels (slow)")
+
+
 def pytest_collection_modifyitems(items):
-    """Tests that need a built report or a browser are marked `build`; `make test-unit` leaves them out."""
+    """Each test is marked with what its fixtures need; a test that needs a kernel or a build without a fixture says
+    so itself (`@pytest.mark.kernel`, `pytestmark = pytest.mark.build`)."""
     for item in items:
-        if item.module.__name__.split(".")[-1] in {"test_build", "test_report", "test_notebooks", "test_reader"} \
-                or "build" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.build)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, names in NEEDS.items():
+            if fixtures & names:
+                item.add_marker(marker)
 
 
 @pytest.fixture
