@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import config
-from .vocab import DARK_COLOURS
+from .vocab import DARK_COLOURS, SOURCE_ID
 from .vocab import OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
 
 # Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
@@ -54,7 +54,6 @@ FIDELITY_WORDS = {
     "unconfirmed": "we found no source for the quoted words themselves",
 }
 
-SOURCE_ID = re.compile(r"\b[a-z]{1,3}\d{3}\b")
 CLAIM_ID = re.compile(r"\bC(\d{2,3})\b")
 
 
@@ -200,10 +199,6 @@ def date_tag(value, kind="event"):
     return _macro("date", value, kind)
 
 
-def link(url, label):
-    return _macro("link", url, label)
-
-
 def badge(verdict):
     return _macro("badge", verdict)
 
@@ -275,12 +270,6 @@ def table(frame, columns, dates=None, caption="", sources=None, claims=None, num
         rows.append(cells)
     return _macro("table", caption, list(columns.values()), rows, numeric=[h for c, h in columns.items() if c in numbers],
                   label=label, compact=compact, table_id=table_id)
-
-
-def source_line(source, excerpt=None):
-    """One source as a newspaper cites it: the excerpt, then outlet, linked headline, date and reliability in words;
-    the link lands on the excerpt."""
-    return _macro("source_line", source, excerpt)
 
 
 # --- the article and the cards -------------------------------------------------------------------
@@ -399,11 +388,6 @@ def sources_list(sources):
 def search_log(rows, caption):
     """What was searched and what was found, as a readable table: queries split into a list."""
     return _render("searches.html.j2", rows=rows, caption=caption)
-
-
-def chart_description(text_value):
-    """The one-sentence description of the chart that follows, read out as its accessible name."""
-    return _render("chart_note.html.j2", text=text_value)
 
 
 # --- report furniture (used by the nbconvert template through report_info) ----------------------

@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 from . import config
 
 BOM = codecs.BOM_UTF8
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_RANGES = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"  # controls and bidi overrides (tab and newline allowed)
+FORBIDDEN = re.compile(f"[{CONTROL_RANGES}]")
 DIALECT_KEYS = {"delimiter": "delimiter", "quoteChar": "quotechar", "doubleQuote": "doublequote",
                 "escapeChar": "escapechar", "skipInitialSpace": "skipinitialspace"}
 # Dialect keys that describe what this reader does anyway.
@@ -278,6 +279,10 @@ class DataPackage:
     def names(self):
         return list(self.resources)
 
+    def path_of(self, name):
+        """The file a table is read from, as messages name it: the data folder and the resource's `path`."""
+        return f"{self.dir.name}/{self.resources[name]['path']}"
+
     def table(self, name):
         if name not in self.resources:
             raise InputError(DataError(self.display, 0, "", f"no table named {name!r}; tables: {', '.join(self.resources)}"))
@@ -286,7 +291,7 @@ class DataPackage:
         return self._tables[name]
 
     def _read(self, resource):
-        display = f"{self.dir.name}/{resource['path']}"
+        display = self.path_of(resource["name"])
         table = Table(resource["name"], display, resource)
         try:
             raw = (self.dir / resource["path"]).read_bytes()

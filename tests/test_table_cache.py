@@ -28,9 +28,9 @@ def test_a_cached_table_is_the_typed_table_and_is_not_read_again(package, monkey
 
 
 def test_an_edited_file_is_read_afresh_and_its_problems_are_still_named(package):
-    data.load_table("events", package)
+    first_title = data.load_table("events", package)["title"].iloc[0]
     csv = package.parent / "events.csv"
-    csv.write_text(csv.read_text(encoding="utf-8").replace("First drone attacks on US forces in Iraq", "Edited title"),
+    csv.write_text(csv.read_text(encoding="utf-8").replace(first_title, "Edited title"),
                    encoding="utf-8")
     assert data.load_table("events", package)["title"].iloc[0] == "Edited title"
     csv.write_text(csv.read_text(encoding="utf-8").replace("E001,2023-10-18", "E001,2023-13-18"), encoding="utf-8")
