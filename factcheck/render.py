@@ -212,7 +212,7 @@ def prose(template, **values):
         if isinstance(value, pd.Timestamp):
             return long_date(value)
         return text(value)
-    return HTML(Markup("<p>" + template + "</p>").format(**{k: prepared(v) for k, v in values.items()}))
+    return HTML(Markup("<p>{}</p>").format(Markup(template).format(**{k: prepared(v) for k, v in values.items()})))
 
 
 def plain(value, sources=None, numbers=None, evidence_ids=None):
