@@ -123,7 +123,7 @@ test: $(VENV_OK) system
 	$(PY) -m pytest -q -p no:cacheprovider --durations=15 tests
 
 .PHONY: test-unit
-## The fast tests only (under 30 s): those that need no build, no browser and no notebook kernel.
+## The fast tests only: those that need no build, no browser and no notebook kernel.
 test-unit: $(VENV_OK)
 	$(PY) -m pytest -q -p no:cacheprovider -m "not build and not browser and not kernel" tests
 
