@@ -1,5 +1,8 @@
 """Shared fixtures. Heavy ones (built reports, browsers) are session-scoped and built in temporary project copies:
 no test reads this checkout's build/, report/ or views/."""
+import shutil
+import tempfile
+
 import pytest
 
 from factcheck import data
@@ -14,9 +17,18 @@ NEEDS = {
 
 
 def pytest_configure(config):
+    # Hypothesis keeps its caches in ./.hypothesis unless told otherwise: no test writes into the checkout.
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config.hypothesis_home = tempfile.mkdtemp(prefix="pytest-hypothesis-")
+    set_hypothesis_home_dir(config.hypothesis_home)
     config.addinivalue_line("markers", "build: needs a report built, or make run, in a copy of the project (slow)")
     config.addinivalue_line("markers", "browser: needs Chromium")
     config.addinivalue_line("markers", "kernel: runs notebooks in Jupyter kernels (slow)")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "hypothesis_home", ""), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):
