@@ -9,7 +9,7 @@ from factcheck import data
 from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
 
 
-# What a test needs, read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
+# What a test needs (the markers pyproject.toml declares), read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
 NEEDS = {
     "build": {"standard_report", "early_report", "built", "project"},  # a report built, or make run, in a project copy
     "browser": {"browser"},  # Chromium
@@ -22,9 +22,6 @@ def pytest_configure(config):
 
     config.hypothesis_home = tempfile.mkdtemp(prefix="pytest-hypothesis-")
     set_hypothesis_home_dir(config.hypothesis_home)
-    config.addinivalue_line("markers", "build: needs a report built, or make run, in a copy of the project (slow)")
-    config.addinivalue_line("markers", "browser: needs Chromium")
-    config.addinivalue_line("markers", "kernel: runs notebooks in Jupyter kernels (slow)")
 
 
 def pytest_unconfigure(config):
