@@ -161,12 +161,12 @@ check-publishable: $(VENV_OK)
 ## Check the committed report is fresh, then run the unit tests and the build tests.
 test: $(TEST_OK) system
 	@$(MAKE) --no-print-directory check-fresh
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15 tests
 
 .PHONY: test-unit
-## The fast unit tests only (under 30 s).
+## The fast tests only: those that need no build, no browser and no notebook kernel.
 test-unit: $(TEST_OK)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not build" tests
+	$(PY) -m pytest -q -p no:cacheprovider -m "not build and not browser and not kernel" tests
 
 .PHONY: bench
 ## Time cold, one-notebook and no-op builds and report size, as ratios to a trivial-notebook floor measured in the same run.
@@ -179,12 +179,17 @@ bench-peers: $(VENV_OK) system
 	@$(PY) -m factcheck.bench --peers
 
 .PHONY: mutation
-## Mutation testing of the pure modules against the unit tests (slow; not part of make test); prints the score.
+## Mutation testing of the whole package against the unit tests (slow; not part of make test); prints the score per module.
 mutation: $(TEST_OK)
 	@rm -rf mutants  # mutmut keeps old verdicts in mutants/: start afresh for a true score
 	@$(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
 	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null
 	@$(VENV)/bin/mutmut results > mutants/survivors.txt || true
+	@$(VENV)/bin/mutmut results --all true > mutants/results.txt || true
+	@$(PY) -c 'import collections, re; tally = collections.defaultdict(collections.Counter); \
+	  [tally[m.group(1).rsplit(".", 1)[0]].update([m.group(2)]) for m in re.finditer(r"^\s*(\S+): (.+)$$", open("mutants/results.txt").read(), re.M)]; \
+	  score = lambda c: (c["killed"] + c["timeout"], sum(c.values()) - c["skipped"]); \
+	  [print("  %-36s %4d of %4d killed (%5.1f %%)" % (m, *score(c), 100 * score(c)[0] / max(score(c)[1], 1))) for m, c in sorted(tally.items())]'
 	@$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); t = s["total"] - s.get("skipped", 0); \
 	  k = s["killed"] + s.get("timeout", 0); print("mutation score: %d of %d mutants killed (%.1f %%); survivors in mutants/survivors.txt" % (k, t, 100 * k / max(t, 1)))'
 

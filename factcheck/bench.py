@@ -62,11 +62,22 @@ def measure_floor(folder, repeats=3):
     return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
+PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "requirements-test.txt", "pyproject.toml",
+                 "Makefile", ".gitattributes")
+
+
 def copy_project(destination):
-    destination.mkdir(parents=True)
-    for name in ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "pyproject.toml", "Makefile"):
+    """The project's inputs and code, without build/, report/ or views/, sharing this checkout's .venv: a throw-away
+    project to build in (the benchmarks' and the tests' sandbox). The copy's make must not reinstall the shared .venv
+    (run it with `-o .venv/.installed`)."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
         source = config.ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, destination / name)
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(source, destination / name)
     (destination / ".venv").symlink_to(config.ROOT / ".venv")
     return destination
 
@@ -140,8 +151,7 @@ def lighthouse(html_path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(html_path.parent)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/{html_path.name}"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--no-first-run"]
+    flags = ["--headless", *CHROMIUM_ARGS]
     results = {}
     try:
         with tempfile.TemporaryDirectory() as folder:

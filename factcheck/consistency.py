@@ -4,12 +4,15 @@
 `DataError` per problem, with row numbers that count the header as row 1. Each check skips quietly when a
 table it needs is not given, so a caller may pass only the tables it has.
 """
+import functools
 import re
 
 import pandas as pd
 
 from .data import source_known_dates
+from .tables import DataPackage
 from .validate import DataError
+from .vocab import SOURCE_ID
 
 # Reliability classes a checkable verdict may rest on (RESEARCH.md: official text, wire copy, major outlet).
 STRONG_CLASSES = {"primary", "wire", "major_outlet"}
@@ -19,12 +22,16 @@ NO_SOURCE_NEEDED = {"opinion", "unverifiable"}
 SCORED = {"borne_out", "not_borne_out"}
 # Verdicts that find an error in the text checked.
 WRONG = {"partly_supported", "inaccurate"}
-SOURCE_ID_IN_TEXT = re.compile(r"\b[a-z]{1,3}\d{3}\b")
 CLAIM_TEXT = ("conclusion", "explanation", "conflict", "conclusion_at_publication")
 
 
-def _path(name):
-    return f"data/{name}.csv"
+def check(function):
+    """A consistency check, `function(tables, path_of)`: `path_of(name)` is the file a table was read from, as the data
+    package names it (validation passes its package's; by default, the project's)."""
+    @functools.wraps(function)
+    def run(tables, path_of=None):
+        return function(tables, path_of or DataPackage().path_of)
+    return run
 
 
 def _rows(frame):
@@ -36,7 +43,8 @@ def _text(value):
     return value if isinstance(value, str) else ""
 
 
-def citations_in_claim_text(tables):
+@check
+def citations_in_claim_text(tables, path_of):
     """Every source id written in a claim's conclusion, explanation or conflict text is one of its evidence rows."""
     claims, evidence = tables.get("claims"), tables.get("claim_sources")
     if claims is None or evidence is None:
@@ -48,24 +56,25 @@ def citations_in_claim_text(tables):
         for field in CLAIM_TEXT:
             if field not in claims:
                 continue
-            for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(row[field]))):
+            for source_id in dict.fromkeys(SOURCE_ID.findall(_text(row[field]))):
                 if known is not None and source_id not in known:
-                    errors.append(DataError(_path("claims"), number, field,
+                    errors.append(DataError(path_of("claims"), number, field,
                                             f"cites {source_id!r}, which is not in data/sources.csv"))
                 elif source_id not in cited.get(row["claim_id"], set()):
-                    errors.append(DataError(_path("claims"), number, field,
+                    errors.append(DataError(path_of("claims"), number, field,
                                             f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence: "
                                             f"add a row ({row['claim_id']}, {source_id}) to data/claim_sources.csv or cite a source it has"))
     updates = tables.get("claim_updates")
     for number, row in _rows(updates) if updates is not None else ():
-        for source_id in dict.fromkeys([row["source_id"], *SOURCE_ID_IN_TEXT.findall(_text(row["text"]))]):
+        for source_id in dict.fromkeys([row["source_id"], *SOURCE_ID.findall(_text(row["text"]))]):
             if source_id not in cited.get(row["claim_id"], set()):
-                errors.append(DataError(_path("claim_updates"), number, "text" if source_id != row["source_id"] else "source_id",
+                errors.append(DataError(path_of("claim_updates"), number, "text" if source_id != row["source_id"] else "source_id",
                                         f"cites {source_id!r}, which is not among claim {row['claim_id']}'s evidence in data/claim_sources.csv"))
     return errors
 
 
-def components_add_up(tables):
+@check
+def components_add_up(tables, path_of):
     """In attacks, the parts given (iraq + syria + other) add up to the total, unless a flag says why not."""
     attacks = tables.get("attacks")
     if attacks is None:
@@ -76,13 +85,14 @@ def components_add_up(tables):
         if not parts or pd.isna(row["total"]) or _text(row.get("flag")):
             continue
         if sum(int(p) for p in parts) != int(row["total"]):
-            errors.append(DataError(_path("attacks"), number, "total",
+            errors.append(DataError(path_of("attacks"), number, "total",
                                     f"iraq + syria + other = {sum(int(p) for p in parts)}, not the total {int(row['total'])}: "
                                     "correct the split, or keep it as printed and set flag to 'split_mismatch'"))
     return errors
 
 
-def strong_sourcing(tables):
+@check
+def strong_sourcing(tables, path_of):
     """A verdict other than opinion or unverifiable rests on at least one primary, wire or major-outlet source;
     where none was found the claim's `sourcing_note` says so in words (and only then)."""
     claims, evidence, sources = tables.get("claims"), tables.get("claim_sources"), tables.get("sources")
@@ -96,17 +106,18 @@ def strong_sourcing(tables):
         if row["verdict"] in NO_SOURCE_NEEDED:
             continue
         if row["claim_id"] not in strong and not note:
-            errors.append(DataError(_path("claims"), number, "sourcing_note",
+            errors.append(DataError(path_of("claims"), number, "sourcing_note",
                                     f"claim {row['claim_id']} ({row['verdict']}) rests on no primary, wire or major-outlet "
                                     "source: cite one, or say in sourcing_note that none was found"))
         elif row["claim_id"] in strong and note:
-            errors.append(DataError(_path("claims"), number, "sourcing_note",
+            errors.append(DataError(path_of("claims"), number, "sourcing_note",
                                     f"claim {row['claim_id']} rests on a primary, wire or major-outlet source, "
                                     "so the note that none was found is wrong: empty it"))
     return errors
 
 
-def conditional_forecasts(tables):
+@check
+def conditional_forecasts(tables, path_of):
     """A conditional forecast whose trigger did not occur cannot be scored borne_out or not_borne_out, and
     `condition_not_met` is only for a forecast whose condition is recorded as not met."""
     outcomes = tables.get("forecast_outcomes")
@@ -116,15 +127,16 @@ def conditional_forecasts(tables):
     for number, row in _rows(outcomes):
         met, status = _text(row["condition_met"]), row["status"]
         if met == "no" and status in SCORED:
-            errors.append(DataError(_path("forecast_outcomes"), number, "status",
+            errors.append(DataError(path_of("forecast_outcomes"), number, "status",
                                     f"{status!r} scores a forecast whose condition never occurred: use 'condition_not_met'"))
         elif status == "condition_not_met" and met != "no":
-            errors.append(DataError(_path("forecast_outcomes"), number, "condition_met",
+            errors.append(DataError(path_of("forecast_outcomes"), number, "condition_met",
                                     "status 'condition_not_met' needs condition_met 'no'"))
     return errors
 
 
-def errors_say_which_text(tables):
+@check
+def errors_say_which_text(tables, path_of):
     """Every claim rated partly supported or inaccurate says which text its error is in (DW's original or the
     republication we checked), and no other claim does: the headline counts the two apart."""
     claims = tables.get("claims")
@@ -134,11 +146,11 @@ def errors_say_which_text(tables):
     for number, row in _rows(claims):
         wrong, said = row["verdict"] in WRONG, _text(row["error_in"])
         if wrong and not said:
-            errors.append(DataError(_path("claims"), number, "error_in",
+            errors.append(DataError(path_of("claims"), number, "error_in",
                                     f"claim {row['claim_id']} is rated {row['verdict']}: say whether the error is in "
                                     "the 'original' or came with the 'republication'"))
         elif said and not wrong:
-            errors.append(DataError(_path("claims"), number, "error_in",
+            errors.append(DataError(path_of("claims"), number, "error_in",
                                     f"claim {row['claim_id']} is rated {row['verdict']}, which has no error: empty it"))
     return errors
 
@@ -159,7 +171,8 @@ def dates_in_text(text):
             for day, month, year in DATE_IN_TEXT.findall(_text(text))]
 
 
-def publication_text_is_of_its_time(tables):
+@check
+def publication_text_is_of_its_time(tables, path_of):
     """What a card shows at the article's publication cites no source that could only be known later:
     the explanation, and the conclusion at publication (or the conclusion, where the verdict did not change)."""
     claims, sources, article = tables.get("claims"), tables.get("sources"), tables.get("article")
@@ -174,19 +187,20 @@ def publication_text_is_of_its_time(tables):
         for field in fields:
             later = [d for d in dates_in_text(row.get(field)) if d > published]
             if later:
-                errors.append(DataError(_path("claims"), number, field,
+                errors.append(DataError(path_of("claims"), number, field,
                                         f"names {later[0].date()}, after the article's publication ({published.date()}): "
                                         "move that part to data/claim_updates.csv"))
-            for source_id in dict.fromkeys(SOURCE_ID_IN_TEXT.findall(_text(row.get(field)))):
+            for source_id in dict.fromkeys(SOURCE_ID.findall(_text(row.get(field)))):
                 date = known.get(source_id)
                 if date is not None and not pd.isna(date) and date > published:
-                    errors.append(DataError(_path("claims"), number, field,
+                    errors.append(DataError(path_of("claims"), number, field,
                                             f"cites {source_id!r}, first known {date.date()}, after the article's publication "
                                             f"({published.date()}): move it to data/claim_updates.csv"))
     return errors
 
 
-def publication_verdict_uses_early_evidence(tables):
+@check
+def publication_verdict_uses_early_evidence(tables, path_of):
     """A verdict at publication (verdict_at_publication, or the verdict where that is empty) rests on evidence known
     by the article's date: a checkable verdict needs at least one evidence row whose source was known by then."""
     claims, evidence, sources, article = (tables.get(n) for n in ("claims", "claim_sources", "sources", "article"))
@@ -201,13 +215,14 @@ def publication_verdict_uses_early_evidence(tables):
         verdict = _text(row.get("verdict_at_publication")) or row["verdict"]
         if verdict in {"supported", "partly_supported", "inaccurate"} and row["claim_id"] not in early:
             field = "verdict_at_publication" if _text(row.get("verdict_at_publication")) else "verdict"
-            errors.append(DataError(_path("claims"), number, field,
+            errors.append(DataError(path_of("claims"), number, field,
                                     f"claim {row['claim_id']} is rated {verdict!r} at publication, but none of its evidence "
                                     f"was known by {published.date()}: set verdict_at_publication to 'unverifiable'"))
     return errors
 
 
-def changed_on_is_when_the_later_evidence_came(tables):
+@check
+def changed_on_is_when_the_later_evidence_came(tables, path_of):
     """A claim whose verdict changed after publication records, in `changed_on`, the date its first later evidence
     could be known: the earliest date, after the article's, on which one of its sources could first be known."""
     claims, evidence, sources, article = (tables.get(n) for n in ("claims", "claim_sources", "sources", "article"))
@@ -222,17 +237,18 @@ def changed_on_is_when_the_later_evidence_came(tables):
             continue
         expected = later.get(row["claim_id"])
         if expected is None:
-            errors.append(DataError(_path("claims"), number, "verdict_at_publication",
+            errors.append(DataError(path_of("claims"), number, "verdict_at_publication",
                                     f"claim {row['claim_id']} has no evidence known after {published.date()}, so nothing "
                                     "changed its verdict: empty verdict_at_publication, or cite the later evidence"))
         elif pd.isna(row["changed_on"]) or row["changed_on"] != expected:
-            errors.append(DataError(_path("claims"), number, "changed_on",
+            errors.append(DataError(path_of("claims"), number, "changed_on",
                                     f"is {'empty' if pd.isna(row['changed_on']) else row['changed_on'].date()}, but the first "
                                     f"later evidence for claim {row['claim_id']} could be known on {expected.date()}: set it to that date"))
     return errors
 
 
-def updates_dated_from_their_source(tables):
+@check
+def updates_dated_from_their_source(tables, path_of):
     """A claim update is dated by its source: the date is the one its source could first have been known, neither
     earlier (shown before it existed) nor later (a typed date gone stale)."""
     updates, sources = tables.get("claim_updates"), tables.get("sources")
@@ -243,7 +259,7 @@ def updates_dated_from_their_source(tables):
     for number, row in _rows(updates):
         first = known.get(row["source_id"])
         if first is not None and not pd.isna(first) and row["date"] != first:
-            errors.append(DataError(_path("claim_updates"), number, "date",
+            errors.append(DataError(path_of("claim_updates"), number, "date",
                                     f"{row['date'].date()} is {'before' if row['date'] < first else 'after'} the date "
                                     f"{row['source_id']!r} could first have been known ({first.date()}): set it to that date"))
     return errors
@@ -311,7 +327,8 @@ def _text_cells(tables, printed_as_written=False):
                 yield name, number, field, _text(value)
 
 
-def references_resolve(tables):
+@check
+def references_resolve(tables, path_of):
     """Every row a text names by its id exists: a note naming a dropped or mistyped row fails here instead of going
     stale on the page. In the text the report renders with references (REFERENCE_TEXT) the row must also be one the
     report has words for there: a source, or a claim where the claims' numbers are known; never an expulsion call or
@@ -321,12 +338,12 @@ def references_resolve(tables):
     for name, number, field, value in _text_cells(tables):
         for table, token in _ids_in(value, patterns):
             if token not in known[table]:
-                errors.append(DataError(_path(name), number, field,
-                                        f"names {token!r}, which is not a row of {_path(table)} (dropped or mistyped): "
+                errors.append(DataError(path_of(name), number, field,
+                                        f"names {token!r}, which is not a row of {path_of(table)} (dropped or mistyped): "
                                         "name a row that exists, or take the reference out"))
             elif field in REFERENCE_TEXT.get(name, {}) and table not in REFERENCE_TEXT[name][field]:
-                errors.append(DataError(_path(name), number, field,
-                                        f"names {token!r}, a row of {_path(table)}, by its internal id, which the report "
+                errors.append(DataError(path_of(name), number, field,
+                                        f"names {token!r}, a row of {path_of(table)}, by its internal id, which the report "
                                         "cannot show a reader here: describe that row in words"))
     return errors
 
@@ -334,20 +351,22 @@ def references_resolve(tables):
 TYPED_CLAIM_NUMBER = re.compile(r"\b(?:[Cc]laims?|[Cc]ards?) \d{1,3}\b")
 
 
-def claim_numbers_are_never_typed(tables):
+@check
+def claim_numbers_are_never_typed(tables, path_of):
     """No free text types a claim's number ("claim 18", "card 17"): the numbers follow the claims' order in the
     article and shift when a claim is added, so a note names a claim by its id where the report renders references."""
-    return [DataError(_path(name), number, field, f"types {typed!r}, a number that shifts when a claim is added: name the "
+    return [DataError(path_of(name), number, field, f"types {typed!r}, a number that shifts when a claim is added: name the "
                       "claim by its id (e.g. 'C16') in a field that renders references, or describe it")
             for name, number, field, value in _text_cells(tables)
             for typed in dict.fromkeys(TYPED_CLAIM_NUMBER.findall(value))]
 
 
-def no_internal_ids_in_reader_text(tables):
+@check
+def no_internal_ids_in_reader_text(tables, path_of):
     """No internal id in the free text a reader sees as written: outside the text rendered with references (see
     REFERENCE_TEXT), an id such as 'a001', 'C16' or 'X032' would reach the page and the PDF unchanged."""
     patterns = id_patterns(tables)
-    return [DataError(_path(name), number, field, f"shows the internal id {token!r} ({_path(table)}) to the reader: this "
+    return [DataError(path_of(name), number, field, f"shows the internal id {token!r} ({path_of(table)}) to the reader: this "
                       "field is printed as written, so name the outlet or the claim in words")
             for name, number, field, value in _text_cells(tables, printed_as_written=True)
             for table, token in _ids_in(value, patterns)]
@@ -358,6 +377,6 @@ CHECKS = (citations_in_claim_text, references_resolve, no_internal_ids_in_reader
           publication_verdict_uses_early_evidence, changed_on_is_when_the_later_evidence_came, updates_dated_from_their_source)
 
 
-def consistency_errors(tables):
+def consistency_errors(tables, path_of=None):
     """Every consistency problem in the tables, sorted by file and row; an empty list means consistent."""
-    return sorted(error for check in CHECKS for error in check(tables))
+    return sorted(error for run in CHECKS for error in run(tables, path_of))

@@ -3,20 +3,12 @@ import ast
 from types import SimpleNamespace
 
 import pandas as pd
-from jinja2 import Environment
 
 from . import data
 from .charts import use_report_style
 from .config import PUBLICATION_MIMETYPE
 from .params import ParameterError, resolve, spec
-
-_HTML = Environment(autoescape=True).from_string(
-    "<table><caption>{{ inputs.notebook }}: inputs as of {{ inputs.as_of.date() }} "
-    "(article published {{ inputs.published.date() }})</caption>"
-    "<tr><th>nb.</th><th>rows shown</th><th>rows in data/</th></tr>"
-    "{% for name, shown, total in inputs.summary() %}<tr><td><code>{{ name }}</code></td><td>{{ shown }}</td>"
-    "<td>{{ total }}</td></tr>{% endfor %}</table>")
-
+from .render import notebook_inputs
 
 class NotebookInputs(SimpleNamespace):
     """A notebook's tables as attributes (`nb.claims`, `nb.sources`, ...), cut to `as_of`, plus `nb.full`
@@ -38,7 +30,7 @@ class NotebookInputs(SimpleNamespace):
         return "\n".join(lines + [f"  also: {', '.join('nb.' + name for name in others)}"])
 
     def _repr_html_(self):
-        return _HTML.render(inputs=self)
+        return str(notebook_inputs(self))
 
 
 def injected_parameter_names():

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 from . import config
+from .tables import CONTROL_RANGES
+
+FORBIDDEN_IN_PARAMETER = re.compile(f"[{CONTROL_RANGES}\n]")  # a parameter is one line: no newline either
 
 
 class ParameterError(ValueError):
@@ -159,10 +162,9 @@ def _coerce(name, entry, raw):
     if kind in ("string", "url"):
         if not isinstance(raw, str):
             raise ParameterError(f"parameter {name}={raw!r} is not text: quote it in params.yml")
-        found = next((c for c in raw if c < " " and c != "\t" or "\x7f" <= c <= "\x9f" or "\u202a" <= c <= "\u202e"
-                      or "\u2066" <= c <= "\u2069"), None)
+        found = FORBIDDEN_IN_PARAMETER.search(raw)
         if found:
-            raise ParameterError(f"parameter {name}: control character U+{ord(found):04X} is not allowed: remove it")
+            raise ParameterError(f"parameter {name}: control character U+{ord(found.group()):04X} is not allowed: remove it")
         if kind == "url" and not URL.fullmatch(raw):
             raise ParameterError(f"parameter {name}={raw!r} is not an http or https URL: use a link starting with https://")
         return raw

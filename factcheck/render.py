@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import config
-from .vocab import OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
+from .vocab import SOURCE_ID, OUTCOME_LABELS, VERDICT_LABELS, VERDICT_PALETTE  # noqa: F401 (re-exported for notebooks)
 
 # Who checked it (a name that cannot be mistaken for DW) and the report's title, on the page and in the PDF.
 PROJECT = "Iraq Claims Check"
@@ -53,7 +53,6 @@ FIDELITY_WORDS = {
     "unconfirmed": "we found no source for the quoted words themselves",
 }
 
-SOURCE_ID = re.compile(r"\b[a-z]{1,3}\d{3}\b")
 CLAIM_ID = re.compile(r"\bC(\d{2,3})\b")
 
 
@@ -199,10 +198,6 @@ def date_tag(value, kind="event"):
     return _macro("date", value, kind)
 
 
-def link(url, label):
-    return _macro("link", url, label)
-
-
 def badge(verdict):
     return _macro("badge", verdict)
 
@@ -216,7 +211,7 @@ def prose(template, **values):
         if isinstance(value, pd.Timestamp):
             return long_date(value)
         return text(value)
-    return HTML(Markup("<p>" + template + "</p>").format(**{k: prepared(v) for k, v in values.items()}))
+    return HTML(Markup("<p>{}</p>").format(Markup(template).format(**{k: prepared(v) for k, v in values.items()})))
 
 
 def plain(value, sources=None, numbers=None, evidence_ids=None):
@@ -273,12 +268,6 @@ def table(frame, columns, dates=None, caption="", sources=None, claims=None, num
         rows.append(cells)
     return _macro("table", caption, list(columns.values()), rows, numeric=[h for c, h in columns.items() if c in numbers],
                   label=label, compact=compact, table_id=table_id)
-
-
-def source_line(source, excerpt=None):
-    """One source as a newspaper cites it: the excerpt, then outlet, linked headline, date and reliability in words;
-    the link lands on the excerpt."""
-    return _macro("source_line", source, excerpt)
 
 
 # --- the article and the cards -------------------------------------------------------------------
@@ -354,6 +343,26 @@ def claim_card(claim, evidence, sources, searches=None, outcome=None, heading_le
 def glance_table(register):
     """Every claim in article order, one row each, filterable by verdict on screen."""
     return _render("glance.html.j2", claims=[row for _, row in register.iterrows()])
+
+
+def verdict_legend():
+    """Every verdict's badge in one line: the key to the annotated article's highlights."""
+    return _render("legend.html.j2")
+
+
+def claim_cards(cards):
+    """The claims' cards (each rendered by `claim_card`) in one list."""
+    return _render("cards.html.j2", cards=cards)
+
+
+def steps(events):
+    """Dated events as a list, oldest first."""
+    return _render("steps.html.j2", steps=events.sort_values("date").to_dict("records"))
+
+
+def notebook_inputs(inputs):
+    """A notebook's inputs as a table of row counts, shown when `nb` is displayed in Jupyter."""
+    return _render("notebook_inputs.html.j2", inputs=inputs)
 
 
 def findings(items):

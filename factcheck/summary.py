@@ -79,9 +79,45 @@ def question_answer(outcomes, as_of):
     return None if QUESTION_CLAIM not in latest.index else latest.loc[QUESTION_CLAIM]
 
 
-def attack_split(attacks, published, series_id="pentagon_cumulative"):
-    """The last Pentagon count stated by publication, with its split between Iraq and Syria if stated."""
-    return context.count_at(attacks, series_id, published)
+def register_as_of(claims, evidence, as_of, updates, sources, summaries):
+    """The claims register as the reader sees it at `as_of`: verdicts as of that date, numbered in reading order, with
+    each claim's one-line summary. The front page and the claims section both read this one register."""
+    dated = claims_module.verdicts_as_of(claims, evidence, as_of, updates, sources)
+    return claims_module.with_summaries(claims_module.number_claims(dated), summaries)
+
+
+ANSWER_WORDS = {"not_borne_out": "No", "partly": "Not all of them", "borne_out": "Yes", "too_early": "Too early to tell"}
+
+
+def short_answer(answer):
+    """The answer to the headline's question in a few words: a judgement's status in words, or too early to tell."""
+    return ANSWER_WORDS["too_early" if answer is None else answer["status"]]
+
+
+def attack_figure(attacks, article_figures, published, series_id="pentagon_cumulative"):
+    """The last count of `series_id` stated by publication against the article's attack figure ("over 100"): its date,
+    who stated it, its total, its split between Iraq and Syria (None where not stated), and whether the figure holds.
+    None if the series has no count by then."""
+    figure = article_figures.loc[article_figures["dataset"] == "attacks", "value"].iloc[0]
+    count = context.count_at(attacks, series_id, published)
+    if count is None:
+        return None
+    whole = lambda value: None if pd.isna(value) else int(value)  # noqa: E731
+    return {"date": count["date"], "stated_by": count["stated_by"], "total": int(count["total"]),
+            "iraq": whole(count["iraq"]), "syria": whole(count["syria"]), "figure": int(figure),
+            "borne_out": bool(count["total"] > figure)}
+
+
+def attack_pace(attacks, published, window_days, min_days, series_id="pentagon_cumulative"):
+    """How fast a cumulative count rose: from its first statement to the last one by publication, attacks per
+    `window_days` on average, and the fastest interval of at least `min_days` (see context.attack_rates)."""
+    series = attacks[attacks["series_id"] == series_id].sort_values("date")
+    first, last = series.iloc[0], context.count_at(attacks, series_id, published)
+    rates = context.attack_rates(attacks, series_id, window_days, min_days)
+    days = (last["date"] - first["date"]).days
+    return {"start": first["date"], "end": last["date"], "first_total": int(first["total"]), "last_total": int(last["total"]),
+            "rate": (last["total"] - first["total"]) / days * window_days if days else float("nan"),
+            "peak_date": rates.loc[rates["rate"].idxmax(), "date"], "peak_rate": float(rates["rate"].max()), "rates": rates}
 
 
 def troop_peak(levels, series):
@@ -99,14 +135,28 @@ def lower_totals_sentence(falls):
     return f"{subject} a lower total than one stated earlier in the same series; we keep and mark them rather than drop them."
 
 
-def years_without_calls(calls, first_year, last_year):
-    per_year = context.calls_per_year(calls, first_year, last_year)
-    return per_year.loc[per_year["calls"] == 0, "year"].tolist(), per_year
+CALLS_FROM, LAPSE_AFTER, SOLEIMANI_YEAR = 2011, 2014, 2020  # the years the article's three statements name
 
 
-def events_after(events, published, as_of):
-    later = events[(events["date"] > published) & (events["date"] <= pd.Timestamp(as_of))]
-    return later.sort_values("date")
+def expulsion_record(calls, last_year):
+    """The article's three statements on calls to expel U.S. forces, tested year by year from 2011 to `last_year`:
+    the calls per year, the years with none (before and after the lapse the article places after 2014), the calls
+    in the five years after it, and the yearly mean before and since 2020."""
+    per_year = context.calls_per_year(calls, CALLS_FROM, last_year)
+    missing = per_year.loc[per_year["calls"] == 0, "year"].tolist()
+    after = per_year[(per_year["year"] > LAPSE_AFTER) & (per_year["year"] < LAPSE_AFTER + 6)]
+    return {"per_year": per_year, "missing": missing,
+            "missing_after_lapse": [y for y in missing if y > LAPSE_AFTER],
+            "missing_to_lapse": [y for y in missing if y <= LAPSE_AFTER],
+            "calls_after_lapse": int(after["calls"].sum()),
+            "mean_before": context.mean_calls(per_year, CALLS_FROM, SOLEIMANI_YEAR - 1),
+            "mean_since": context.mean_calls(per_year, SOLEIMANI_YEAR, last_year)}
+
+
+def answer_steps(events, published, as_of):
+    """The events recorded after the article, and among them the steps (agreements, handovers) that led to the answer."""
+    later = events[(events["date"] > published) & (events["date"] <= pd.Timestamp(as_of))].sort_values("date")
+    return later, later[later["category"].isin(["agreement", "handover"])]
 
 
 def publication_record(register, article, corrections, as_of, published):

@@ -23,7 +23,8 @@ from . import config
 
 BOM = codecs.BOM_UTF8
 MAX_FILE_BYTES = 20_000_000  # one input file may hold 20 MB; data/'s largest holds under 0.2 MB
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_RANGES = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"  # controls and bidi overrides (tab and newline allowed)
+FORBIDDEN = re.compile(f"[{CONTROL_RANGES}]")
 DIALECT_KEYS = {"delimiter": "delimiter", "quoteChar": "quotechar", "doubleQuote": "doublequote",
                 "escapeChar": "escapechar", "skipInitialSpace": "skipinitialspace"}
 # Dialect keys that describe what this reader does anyway.
@@ -496,6 +497,10 @@ class DataPackage:
     def names(self):
         return list(self.resources)
 
+    def path_of(self, name):
+        """The file a table is read from, as messages name it: the data folder and the resource's `path`."""
+        return f"{self.dir.name}/{self.resources[name]['path']}"
+
     def table(self, name):
         if name not in self.resources:
             raise InputError(DataError(self.display, 0, "", f"no table named {name!r}; tables: {', '.join(self.resources)}"))
@@ -504,7 +509,7 @@ class DataPackage:
         return self._tables[name]
 
     def _read(self, resource):
-        display = f"{self.dir.name}/{resource['path']}"
+        display = self.path_of(resource["name"])
         table = Table(resource["name"], display, resource)
         raw, problem = read_input(self.dir / resource["path"], self.root)
         if problem:

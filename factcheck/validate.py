@@ -8,7 +8,6 @@ wrong is reported once, with the column's name and position, and its rows are no
 import argparse
 import sys
 from itertools import groupby
-from pathlib import Path
 
 from . import config
 from .tables import DataError, DataPackage, InputError, describe
@@ -22,25 +21,13 @@ class DataValidationError(Exception):
         super().__init__(f"{len(errors)} problem(s) in data/:\n" + "\n".join(str(e) for e in errors))
 
 
-def read_rows(path, package_path=None):
-    """The rows of a table as (row number, {column: string}), read by the one reader (header = row 1)."""
-    path = Path(path)
-    package = DataPackage(package_path or path.parent / config.DATAPACKAGE.name)
-    name = next(n for n, r in package.resources.items() if r["path"] == path.name)
-    return package.table(name).records()
+# The checks Frictionless cannot express. Each takes the tables as {name: [(row number, row)]}, the article's text ("" if
+# it could not be read) and `path_of(name)`, the file a table was read from as the data package names it.
 
-
-def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False):
-    """Checks Frictionless cannot express: quotes against the article, evidence per claim, orphans, the article row.
-
-    `tables` maps names to (row number, row) lists; `paths` maps names to their resource's path. With
-    `incomplete` (a table or the article could not be read) the checks that need every table are skipped.
-    """
+def quotes_are_the_article_text(tables, article_text, path_of):
+    """Each claim's quote is the article's text at the claim's offsets (with a hint where the quote really is)."""
     errors = []
-    paths = paths or {}
-    rel = lambda name: f"{data_dir.name}/{paths.get(name, name + '.csv')}"
-    claims = tables.get("claims", [])
-    for number, row in (claims if article_text else []):
+    for number, row in (tables.get("claims", []) if article_text else []):
         quote, start, end = row.get("quote") or "", row.get("start") or "", row.get("end") or ""
         if not (start.isdigit() and end.isdigit()):
             continue  # a type error Frictionless already reports
@@ -48,32 +35,48 @@ def _project_checks(tables, article_text, data_dir, paths=None, incomplete=False
         if actual != quote:
             found = article_text.find(quote)
             hint = f"the quote is at start={found}, end={found + len(quote)}" if found >= 0 else "the quote is not in data/article.txt"
-            errors.append(DataError(rel("claims"), number, "quote",
+            errors.append(DataError(path_of("claims"), number, "quote",
                                     f"article text at offsets {start}-{end} is {actual[:60]!r}, not the quote; {hint}"))
-    errors += incomplete_claims(tables, rel)
-    if "sources" in tables and not incomplete:
-        cited = {row.get("source_id") for name, rows in tables.items() if name != "sources" for _, row in rows}
-        for number, row in tables["sources"]:
-            if row.get("source_id") and row["source_id"] not in cited:
-                errors.append(DataError(rel("sources"), number, "source_id",
-                                        f"source {row['source_id']!r} is cited by no data row (orphan): cite it or remove it"))
-    article_rows = tables.get("article", [])
-    if not article_rows and "article" in tables:
-        errors.append(DataError(rel("article"), 2, "", "no row: the file must hold exactly one row, the article's"))
-    for number, _ in article_rows[1:]:
-        errors.append(DataError(rel("article"), number, "",
-                                f"extra row: the file must hold exactly one row (found {len(article_rows)}); remove it"))
     return errors
 
 
+def every_claim_cites_a_source(tables, article_text, path_of):
+    if "claim_sources" not in tables:
+        return []
+    evidenced = {row["claim_id"] for _, row in tables["claim_sources"]}
+    return [DataError(path_of("claims"), number, "claim_id",
+                      f"claim {row['claim_id']!r} cites no source: add a row to data/claim_sources.csv")
+            for number, row in tables.get("claims", []) if row.get("claim_id") and row["claim_id"] not in evidenced]
+
+
+def every_source_is_cited(tables, article_text, path_of):
+    """A source no data row cites is an orphan. Needs every table: run only when all of them could be read."""
+    if "sources" not in tables:
+        return []
+    cited = {row.get("source_id") for name, rows in tables.items() if name != "sources" for _, row in rows}
+    return [DataError(path_of("sources"), number, "source_id",
+                      f"source {row['source_id']!r} is cited by no data row (orphan): cite it or remove it")
+            for number, row in tables["sources"] if row.get("source_id") and row["source_id"] not in cited]
+
+
+def the_article_is_one_row(tables, article_text, path_of):
+    if "article" not in tables:
+        return []
+    rows = tables["article"]
+    if not rows:
+        return [DataError(path_of("article"), 2, "", "no row: the file must hold exactly one row, the article's")]
+    return [DataError(path_of("article"), number, "", f"extra row: the file must hold exactly one row (found {len(rows)}); remove it")
+            for number, _ in rows[1:]]
+
+
 # What every claim needs before it is published (CONTRIBUTING.md, "Add a claim"): the fields of its verdict, a summary
-# row (the front page's table and the ClaimReview are built from claims joined with their summaries) and a source.
+# row (the front page's table and the ClaimReview are built from claims joined with their summaries); its source is
+# every_claim_cites_a_source's.
 VERDICT_FIELDS = ("verdict", "conclusion", "explanation", "checked")
-CLAIM_PARTS = {"claim_summaries": "has no summary: add a row to data/claim_summaries.csv (claim_id, summary, claimant)",
-               "claim_sources": "cites no source: add a row to data/claim_sources.csv"}
+CLAIM_PARTS = {"claim_summaries": "has no summary: add a row to data/claim_summaries.csv (claim_id, summary, claimant)"}
 
 
-def incomplete_claims(tables, rel):
+def incomplete_claims(tables, article_text, path_of):
     """One error per missing part of each claim, naming the claim and the part: a claim must never drop out of the
     report's counts, or reach it without its verdict, for want of a row elsewhere."""
     errors = []
@@ -82,12 +85,16 @@ def incomplete_claims(tables, rel):
         claim = row.get("claim_id")
         if not claim:
             continue
-        errors += [DataError(rel("claims"), number, field, f"claim {claim!r} has no {field}: fill it in "
+        errors += [DataError(path_of("claims"), number, field, f"claim {claim!r} has no {field}: fill it in "
                               f"(a verdict needs {', '.join(VERDICT_FIELDS)})")
                    for field in VERDICT_FIELDS if not (row.get(field) or "").strip()]
-        errors += [DataError(rel("claims"), number, "claim_id", f"claim {claim!r} {problem}")
+        errors += [DataError(path_of("claims"), number, "claim_id", f"claim {claim!r} {problem}")
                    for name, problem in CLAIM_PARTS.items() if name in present and claim not in present[name]]
     return errors
+
+
+PROJECT_CHECKS = (quotes_are_the_article_text, incomplete_claims, every_claim_cites_a_source, the_article_is_one_row)
+WHOLE_PACKAGE_CHECKS = (every_source_is_cited,)
 
 
 def _follow_on(error, errors):
@@ -128,9 +135,9 @@ def validate(package_path=config.DATAPACKAGE):
     errors += package.foreign_key_problems(readable)
     errors += _late_dates(package, readable)
     tables = {name: package.table(name).records() for name in readable}
-    paths = {name: resource["path"] for name, resource in package.resources.items()}
-    project = _project_checks(tables, "" if article_problems else article_text, package.dir, paths,
-                              incomplete=bool(missing) or len(readable) < len(package.names) or bool(article_problems))
+    complete = not missing and len(readable) == len(package.names) and not article_problems
+    project = [error for check in PROJECT_CHECKS + (WHOLE_PACKAGE_CHECKS if complete else ())
+               for error in check(tables, "" if article_problems else article_text, package.path_of)]
     # an empty verdict field is reported once, naming the claim, instead of by the schema's bare "a value is required"
     named = {(e.path, e.row, e.field) for e in project if e.field in VERDICT_FIELDS}
     errors = [e for e in errors if (e.path, e.row, e.field) not in named] + project
@@ -138,7 +145,7 @@ def validate(package_path=config.DATAPACKAGE):
         from .consistency import consistency_errors
         from .data import load_table
 
-        errors += consistency_errors({name: load_table(name, package=package) for name in package.names})
+        errors += consistency_errors({name: load_table(name, package=package) for name in package.names}, package.path_of)
     return capped(sorted(set(errors)))
 
 
@@ -212,16 +219,12 @@ def capped(errors):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--package", default=str(config.DATAPACKAGE))
-    parser.add_argument("--stamp", help="file to touch when the data is valid")
     args = parser.parse_args(argv)
     errors = validate(args.package)
     if errors:
         print(DataValidationError(errors), file=sys.stderr)
         print("The build stopped before running any notebook; report/ is unchanged.", file=sys.stderr)
         return 1
-    if args.stamp:
-        Path(args.stamp).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.stamp).write_text("valid\n")
     print(f"data/ is valid ({len(DataPackage(args.package).names)} tables)")
     return 0
 

@@ -1,6 +1,11 @@
 """Vocabulary shared by the domain code and the presentation: the verdict scale, forecast outcomes, their labels and colours,
 and the charts' other colours with their dark-theme swaps."""
 
+import re
+
+# How a source is named in the data and in free text: one to three letters and three digits (a008, c033).
+SOURCE_ID = re.compile(r"\b[a-z]{1,3}\d{3}\b")
+
 VERDICT_LABELS = {
     "supported": "Supported",
     "partly_supported": "Partly supported",

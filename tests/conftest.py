@@ -1,17 +1,41 @@
 """Shared fixtures. Heavy ones (built reports, browsers) are session-scoped and built in temporary project copies:
 no test reads this checkout's build/, report/ or views/."""
+import shutil
+import tempfile
+
 import pytest
 
 from factcheck import data
 from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
 
 
+# What a test needs (the markers pyproject.toml declares), read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
+NEEDS = {
+    "build": {"standard_report", "early_report", "built", "project"},  # a report built, or make run, in a project copy
+    "browser": {"browser"},  # Chromium
+}
+
+
+def pytest_configure(config):
+    # Hypothesis keeps its caches in ./.hypothesis unless told otherwise: no test writes into the checkout.
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config.hypothesis_home = tempfile.mkdtemp(prefix="pytest-hypothesis-")
+    set_hypothesis_home_dir(config.hypothesis_home)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "hypothesis_home", ""), ignore_errors=True)
+
+
 def pytest_collection_modifyitems(items):
-    """Tests that need a built report or a browser are marked `build`; `make test-unit` leaves them out."""
+    """Each test is marked with what its fixtures need; a test that needs a kernel or a build without a fixture says
+    so itself (`@pytest.mark.kernel`, `pytestmark = pytest.mark.build`)."""
     for item in items:
-        if item.module.__name__.split(".")[-1] in {"test_build", "test_report", "test_notebooks", "test_reader"} \
-                or "build" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.build)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, names in NEEDS.items():
+            if fixtures & names:
+                item.add_marker(marker)
 
 
 @pytest.fixture

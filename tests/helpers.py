@@ -1,31 +1,11 @@
 """Test helpers: throw-away copies of the project, make runs inside them, the report in a browser."""
 import hashlib
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-from factcheck import config
+from factcheck.bench import copy_project  # noqa: F401 (used by the tests)
 from factcheck.pipeline.browser import launch_chromium, open_report, unshown_charts  # noqa: F401 (used by the tests)
-
-PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.txt", "requirements-test.txt", "pyproject.toml",
-                 "Makefile", ".gitattributes")
-
-
-def copy_project(destination):
-    """The project's inputs and code, without build/, report/ or views/, sharing this checkout's .venv
-    (marked installed, so make does not reinstall): a sandbox where a test may break or rebuild everything."""
-    destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = config.ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy2(source, destination / name)
-    (destination / ".venv").symlink_to(config.ROOT / ".venv")
-    return destination
-
 
 def run_make(project, *args, offline=False, timeout=900, env=None):
     """`make` in a project copy, running that copy's code; with offline=True in a network namespace with no interface up."""

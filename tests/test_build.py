@@ -111,6 +111,16 @@ def test_a_second_build_does_nothing(built):
     assert executed_in(result.stdout) == [] and "assemble" not in result.stdout
 
 
+def test_a_moved_copy_of_a_built_project_runs_no_notebook_again(built, tmp_path):
+    """Execution keys name files relative to the project: a project copied or moved elsewhere reuses its notebooks."""
+    moved = tmp_path / "elsewhere" / "project"
+    shutil.copytree(built, moved, symlinks=True)
+    shutil.rmtree(moved / "report")  # else the build stops at "up to date" before any key is compared
+    result = run_make(moved, "report")
+    assert result.returncode == 0, result.stderr
+    assert executed_in(result.stdout) == [] and "wrote report/:" in result.stdout
+
+
 def test_make_s_is_quiet(built):
     (built / "notebooks" / "50_events_forecasts.ipynb").touch()
     result = run_make(built, "-s", "report")

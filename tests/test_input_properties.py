@@ -2,7 +2,8 @@
 notebooks exactly what was written, or refuses them with a message naming the file and a row, line or column.
 
 Every example works on a fresh copy of data/ in a temporary folder. The examples are few (the unit suite stays
-fast) but drawn anew on every run; `hypothesis` replays any failure it has found before.
+fast) but drawn anew on every run. Nothing is kept between runs (`database=None`: no test writes into the
+checkout), so a failure is not replayed by itself: pin the example it prints with `@example` to keep it.
 """
 import csv
 import datetime as dt

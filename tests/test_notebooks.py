@@ -8,7 +8,7 @@ import subprocess
 import nbformat
 import pytest
 
-from factcheck import config, data, params
+from factcheck import config, params
 from factcheck.pipeline import execute
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
@@ -64,6 +64,7 @@ def test_papermill_help_shows_each_parameters_type_and_description():
             assert "Unknown type" not in line and len(line.split("  ", 1)[-1].strip()) > 10, line
 
 
+@pytest.mark.kernel
 def test_a_notebook_runs_from_the_notebooks_folder_as_jupyter_would(tmp_path):
     """JupyterLab opened on notebooks/ starts kernels there; the installed package must be found from any folder."""
     script = ("import nbformat, nbclient; nb = nbformat.read('30_attacks.ipynb', as_version=4); "
@@ -76,17 +77,19 @@ def test_a_notebook_runs_from_the_notebooks_folder_as_jupyter_would(tmp_path):
     assert result.stdout.startswith("ran")
 
 
-def _execute_all(tmp_path, as_of):
-    parameters = params.notebook_parameters(params.resolve({"as_of": as_of}))
-    executed = execute.execute_all(NOTEBOOKS, parameters, tmp_path / as_of, jobs=2)
-    return {path: nbformat.read(out, as_version=4) for path, out in zip(NOTEBOOKS, executed)}
+@pytest.fixture(params=["default", "publication"])
+def executed(request, standard_report, early_report):
+    """The notebooks as the session's shared builds executed them, at both ends of `as_of`."""
+    if request.param == "default":
+        folder = standard_report / "build" / "report" / "executed"
+    else:
+        view, published = early_report
+        folder = view.parent.parent / "build" / f"as_of={published}" / "executed"
+    return {path: nbformat.read(folder / path.name, as_version=4) for path in NOTEBOOKS}
 
 
-@pytest.mark.parametrize("when", ["default", "publication"])
-def test_every_notebook_executes(tmp_path, when):
-    as_of = params.resolve({})["as_of"] if when == "default" else \
-        data.load_table("article").iloc[0]["date_published"].date().isoformat()
-    for path, nb in _execute_all(tmp_path, as_of).items():
+def test_every_notebook_executes(executed):
+    for path, nb in executed.items():
         assert execute.output_problems(nb) == [], path.name
         charts = [o.data for c in nb.cells if "chart" in c.metadata.get("tags", []) for o in c.outputs if "data" in o]
         # every chart output carries a static rendering beside its spec, for JupyterLab, GitHub and nbviewer
@@ -102,6 +105,7 @@ def test_each_notebook_opens_by_naming_the_tables_it_reads(path):
     assert listed == config.NOTEBOOK_INPUTS[path.stem]
 
 
+@pytest.mark.kernel
 def test_papermill_refuses_an_unknown_parameter_with_the_valid_names(tmp_path):
     result = subprocess.run([str(config.ROOT / ".venv" / "bin" / "papermill"), str(config.NOTEBOOKS / "40_expulsion_calls.ipynb"),
                              str(tmp_path / "out.ipynb"), "-p", "as_of", "2024-02-01", "-p", "atack_rate_days", "3"],

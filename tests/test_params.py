@@ -9,6 +9,15 @@ from factcheck import config, params
 from tests.helpers import rewrite_csv
 
 
+@pytest.fixture(autouse=True)
+def build_folder(tmp_path, monkeypatch):
+    """The command line keeps its stamps, caches and logs under build/: here the test's own, never the checkout's."""
+    from factcheck import cli
+
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(cli, "ERROR_LOG", tmp_path / "build" / "logs" / "error.log")
+
+
 def test_defaults_resolve():
     values = params.resolve()
     assert values == {**params.defaults(), "formats": ["html", "pdf"]}

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 
 from factcheck import config
+from tests import independent
 from tests.helpers import open_report, pdf_bookmarks, pdf_figure_descriptions, pdf_font_sizes
 VIEWS = {"desktop": dict(viewport={"width": 1280, "height": 800}),
          "phone": dict(viewport={"width": 390, "height": 844}),
@@ -137,7 +138,7 @@ def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
     ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
     try:
         markers = page.locator("a.marker")
-        assert markers.count() == len(csv_table("claims"))
+        assert markers.count() == len(independent.csv("claims"))
         for marker in markers.all():
             assert re.fullmatch(r"claim \d+: (supported|partly supported|inaccurate|unverifiable|opinion|forecast)",
                                 marker.get_attribute("aria-label"))

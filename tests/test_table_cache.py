@@ -28,7 +28,6 @@ def test_a_cached_table_is_the_typed_table_and_is_not_read_again(package, monkey
 
 
 def test_an_edited_file_is_read_afresh_and_its_problems_are_still_named(package):
-    data.load_table("events", package)
     csv = package.parent / "events.csv"
     first_title = data.load_table("events", package)["title"].iloc[0]
     csv.write_text(csv.read_text(encoding="utf-8").replace(first_title, "Edited title", 1), encoding="utf-8")

@@ -73,7 +73,8 @@ def strip_volatile(nb):
 
 
 def declared_inputs(stem):
-    """The data files a notebook declared in config.NOTEBOOK_INPUTS."""
+    """The data files a notebook reads: the tables it declared in config.NOTEBOOK_INPUTS, the data package that types
+    them, and the article's text with the `article` table (`data.load_inputs` reads exactly these)."""
     from ..data import resource_paths
 
     paths = resource_paths()
@@ -81,7 +82,7 @@ def declared_inputs(stem):
     if names is None:
         raise BuildError(f"notebooks/{stem}.ipynb is not declared in factcheck/config.py NOTEBOOK_INPUTS: "
                          "add it with the data tables it reads")
-    files = [paths[name] for name in names]
+    files = [config.DATAPACKAGE, *(paths[name] for name in names)]
     return files + ([config.ARTICLE_TEXT] if "article" in names else [])
 
 
@@ -94,11 +95,13 @@ def code_signature(notebook):
 
 
 def execution_key(notebook, parameters):
-    """Everything an executed notebook's outputs are a function of, as one digest: its code cells, parameters, lock
-    file, declared data, and the whole package (code and templates, since notebooks render HTML with them)."""
-    files = [config.LOCK_FILE, *declared_inputs(Path(notebook).stem)]
+    """Everything an executed notebook's outputs are a function of, as one digest: its code cells, parameters, the
+    parameters' spec (params.yml, which `setup` reads), the lock file, the data it reads, and the whole package (code and
+    templates, since notebooks render HTML with them). Files are named relative to the project, so two copies of the
+    project in different folders have the same keys and a moved project re-runs nothing."""
+    files = [config.PARAMS_FILE, config.LOCK_FILE, *declared_inputs(Path(notebook).stem)]
     files += [p for p in config.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    hashes = {str(p): sha256(p) for p in files}
+    hashes = {relative(p): sha256(p) for p in files}
     return digest_of({**hashes, "parameters": json.dumps(parameters, sort_keys=True),
                       "notebook": hashlib.sha256(code_signature(notebook).encode()).hexdigest()})
 
