@@ -43,11 +43,10 @@ def test_free_text_with_source_and_claim_ids():
     assert_inert(render.prose("{a} and {b}", a=HOSTILE, b=HOSTILE), 2)
 
 
-def test_a_card_and_the_evidence_appendix():
+def test_a_card_and_the_cards_section():
     outcome = pd.Series({"status": "partly", "judged_from": pd.Timestamp("2024-09-27"), "explanation": HOSTILE})
     correction = pd.Series({"date": pd.Timestamp("2026-12-01"), "kind": "correction", "change": HOSTILE})
     assert_inert(render.claim_card(CLAIM, EVIDENCE, SOURCES, HOSTILE, outcome, corrections=[correction]), 6)
-    assert_inert(render.evidence_appendix(frame(**{k: [v] for k, v in CLAIM.items()}), EVIDENCE, SOURCES, {"C01": HOSTILE}), 4)
     assert_inert(render.claim_cards([render.claim_card(CLAIM, EVIDENCE, SOURCES)]))
 
 
@@ -56,7 +55,7 @@ def test_tables_the_glance_the_findings_the_masthead_and_the_steps():
     assert_inert(render.table(frame(text=[HOSTILE], source_id=["s001"], claim_id=["C01"]),
                               {"text": "Text", "source_id": "Source", "claim_id": "Claim"}, caption=HOSTILE,
                               sources=SOURCES, claims=register))
-    assert_inert(render.glance_table(register), 2)
+    assert_inert(render.glance_table(register))  # the short title; the conclusion is on the card
     assert_inert(render.findings([("card-C01", "supported", render.prose("{t}", t=HOSTILE))]))
     assert_inert(render.headline(HOSTILE, HOSTILE, HOSTILE), 3)
     assert_inert(render.steps(frame(date=[pd.Timestamp("2024-01-25")], title=[HOSTILE])))
@@ -76,8 +75,9 @@ def test_the_trust_box_head_and_appendix():
               "corrections": [{"date": "2026-12-01", "kind": "correction", "change": HOSTILE}]}
     info = {"article_title": HOSTILE, "article_authors": HOSTILE, "article_publisher": HOSTILE,
             "article_url": "https://example.org/article", "article_published": "2024-01-10", "article_contact": HOSTILE,
-            "view": HOSTILE, "input_digest": HOSTILE, "parameters": {"tagline": HOSTILE}, "packages": {HOSTILE: HOSTILE},
-            "inputs": {HOSTILE: HOSTILE}}
+            "view": HOSTILE, "as_of": "2026-11-24", "input_digest": HOSTILE, "canonical": "https://example.org/site/report.html",
+            "parameters": {"tagline": HOSTILE, "attack_rate_days": 7, "attack_rate_min_days": 7},
+            "packages": {HOSTILE: HOSTILE}, "inputs": {HOSTILE: HOSTILE}}
     parameters = {"site_url": "https://example.org/site/", "repo_url": "https://example.org/repo"}
     out = render.publication_info(parameters, record, info)
     assert_inert(out["html"]["trust_box"], 5)
@@ -92,7 +92,6 @@ def test_the_trust_box_head_and_appendix():
                                  " JAVASCRIPT:alert(1)", "vbscript:x"])
 def test_a_link_to_anything_but_http_is_refused_wherever_a_source_is_linked(url):
     sources = SOURCES.assign(url=[url])
-    for render_it in (lambda: render.sources_list(sources), lambda: render.claim_card(CLAIM, EVIDENCE, sources),
-                      lambda: render.evidence_appendix(frame(**{k: [v] for k, v in CLAIM.items()}), EVIDENCE, sources, {})):
+    for render_it in (lambda: render.sources_list(sources), lambda: render.claim_card(CLAIM, EVIDENCE, sources)):
         with pytest.raises(render.UnsafeURL):
             render_it()

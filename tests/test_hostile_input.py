@@ -47,7 +47,7 @@ def _executed_notebook(path, record, markdown="The closing paragraph is still on
 
 def _assembled(tmp_path, record, **markdown):
     parameters = {"as_of": "2024-01-20", "formats": ["html"], "site_url": "https://example.org/",
-                  "repo_url": "https://example.org/repo"}
+                  "repo_url": "https://example.org/repo", "attack_rate_days": 7, "attack_rate_min_days": 7}
     manifest = {"input_digest": "0" * 64, "packages": {}, "inputs": {}}
     assemble([_executed_notebook(tmp_path / "00.ipynb", record, **markdown)], parameters, manifest, tmp_path)
     return html5rdf.parse((tmp_path / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)

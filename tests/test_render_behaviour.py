@@ -266,8 +266,8 @@ def test_a_card_heading_carries_the_claims_short_title_and_its_verdict():
 
 
 def test_a_source_line_keeps_a_space_between_the_date_and_the_reliability():
-    line = render.source_line(SOURCES.loc["s001"], "x")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line))
+    card = render.claim_card(claim(), EVIDENCE, SOURCES)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", card))
     assert "5 January 2024 (wire copy)" in text
 
 
