@@ -155,14 +155,14 @@ def front_page(as_of, root=ROOT):
         "findings": findings,
         "answer": answer_line,
         "steps": ([f"The steps that led there, from the {len(later)} events we recorded after the article:"] +
-                  [f"{row['date']} — {row['title']}" for _, row in steps.iterrows()]) if len(steps) else [],
+                  [f"{long_date(row['date'])} — {row['title']}" for _, row in steps.iterrows()]) if len(steps) else [],
         "reviewed": long_date(corrections.loc[corrections["kind"] == "published", "date"].min()),
         "updated": long_date(corrections["date"].max()),
         "changes": (" and ".join([", ".join(changes[:-1]), changes[-1]]) if len(changes) > 1 else
                     changes[0] if changes else "no corrections") + " since publication",
-        "view": (f"View at publication: only events, data and sources dated on or before {as_of} are shown; "
-                 "later evidence and outcomes are left out." if at_publication else
-                 f"Hindsight view: events, data and sources up to {as_of}."),
+        "view": (f"What was known when the article appeared: only events, data and sources dated on or before "
+                 f"{long_date(as_of)} are shown; later evidence and outcomes are left out." if at_publication else
+                 f"Events, data and sources up to {long_date(as_of)}."),
     }
 
 

@@ -2,6 +2,7 @@
 through the server's kernel API, and every chart cell carries a static rendering (SVG or PNG) beside its Vega-Lite
 spec, so a chart shows wherever the notebook is opened, with or without a Vega renderer."""
 import asyncio
+import concurrent.futures
 import json
 import os
 import secrets
@@ -100,7 +101,10 @@ def test_a_notebook_run_in_jupyterlab_shows_static_charts(lab_environment, tmp_p
         kernel = request(f"{base}/api/kernels", token, "POST", {"name": "python3", "path": "30_attacks.ipynb"})
         notebook = nbformat.read(project / "notebooks" / "30_attacks.ipynb", as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
-        outputs = asyncio.run(run_cells(f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels?token={token}", code))
+        # in a thread of its own: a session's Playwright (sync API) may already run an event loop in this one
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            outputs = pool.submit(asyncio.run, run_cells(
+                f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels?token={token}", code)).result()
     finally:
         server.terminate()
         server.wait(timeout=30)

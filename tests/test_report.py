@@ -254,7 +254,8 @@ def test_counts_the_data_could_restate_are_computed_from_the_rows_they_count(htm
     assert text.count("lower than an earlier count") == lower
 
     kinds = csv_table("corrections")["kind"].value_counts()
-    assert f"({kinds.get('correction', 0)} corrections and {kinds.get('update', 0)} updates since publication;" in text
+    said = [f"{kinds[k]} {k}{'s' if kinds[k] != 1 else ''}" for k in ("correction", "update", "clarification") if k in kinds]
+    assert "(" + (", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]) + " since publication;" in text
 
 
 def test_since_publication_shows_only_the_dates_pages_give_never_the_day_we_read_them(text):

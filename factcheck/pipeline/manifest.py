@@ -43,7 +43,7 @@ def input_files():
 
 
 def input_hashes():
-    return {p.relative_to(config.ROOT).as_posix(): sha256(p) for p in input_files()}
+    return {relative(p): sha256(p) for p in input_files()}
 
 
 def digest_of(hashes):
