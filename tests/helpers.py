@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from factcheck.bench import copy_project  # noqa: F401 (used by the tests)
-from factcheck.pipeline.browser import launch_chromium, open_report, unshown_charts  # noqa: F401 (used by the tests)
+from factcheck.pipeline.browser import launch_chromium, open_report, structure_figures, unshown_charts  # noqa: F401 (used by the tests)
 
 def run_make(project, *args, offline=False, timeout=900, env=None):
     """`make` in a project copy, running that copy's code; with offline=True in a network namespace with no interface up."""
@@ -176,18 +176,5 @@ def pdf_figure_descriptions(path):
     """The /Alt text of every Figure in the PDF's structure tree (None where it has none), in reading order."""
     import pikepdf
 
-    found = []
-
-    def walk(node):
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure":
-                found.append(str(node.Alt) if "/Alt" in node else None)
-            if "/K" in node:
-                walk(node.K)
-
     with pikepdf.open(path) as pdf:
-        walk(pdf.Root.StructTreeRoot)
-    return found
+        return [str(figure.Alt) if "/Alt" in figure else None for figure in structure_figures(pdf)]

@@ -114,9 +114,8 @@ def restore_bookmark_titles(pdf, headings):
 FIGURES = "[...document.querySelectorAll('[role=img][aria-label]')].filter(e => e.checkVisibility()).map(e => e.ariaLabel)"
 
 
-def describe_figures(pdf, descriptions):
-    """Chromium tags each chart as a Figure but leaves out its description: give each Figure, in reading order, the
-    accessible name of the image it was made from, when the two counts agree (otherwise a test names the gap)."""
+def structure_figures(pdf):
+    """The /Figure elements of a tagged PDF's structure tree, in reading order."""
     import pikepdf
 
     figures = []
@@ -133,6 +132,15 @@ def describe_figures(pdf, descriptions):
 
     if "/StructTreeRoot" in pdf.Root:
         walk(pdf.Root.StructTreeRoot)
+    return figures
+
+
+def describe_figures(pdf, descriptions):
+    """Chromium tags each chart as a Figure but leaves out its description: give each Figure, in reading order, the
+    accessible name of the image it was made from, when the two counts agree (otherwise a test names the gap)."""
+    import pikepdf
+
+    figures = structure_figures(pdf)
     if len(figures) == len(descriptions):
         for figure, description in zip(figures, descriptions):
             figure.Alt = pikepdf.String(description)
