@@ -172,6 +172,14 @@ def pdf_font_sizes(path):
         return sizes
 
 
+def open_in_context(browser, html_path, **context):
+    """The report in a page of a fresh browser context (its own viewport, colour scheme, JavaScript setting), opened by
+    `open_report`, which takes a context as well as a browser. Returns the context, to close, the page and what it saw."""
+    ctx = browser.new_context(**context)
+    page, seen = open_report(ctx, html_path)
+    return ctx, page, seen
+
+
 def pdf_figure_descriptions(path):
     """The /Alt text of every Figure in the PDF's structure tree (None where it has none), in reading order."""
     import pikepdf

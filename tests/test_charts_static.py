@@ -13,7 +13,7 @@ import yaml
 
 from factcheck import charts, config
 from factcheck.vocab import DARK_COLOURS, GRID_COLOUR
-from tests.helpers import open_report
+from tests.helpers import open_in_context
 
 SCREENS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
@@ -69,17 +69,6 @@ def report(standard_report):
     return standard_report / "report"
 
 
-def _open(browser, report, javascript=True, **context):
-    ctx = browser.new_context(java_script_enabled=javascript, **context)
-    original = browser.new_page
-    browser.new_page = ctx.new_page  # open_report opens its page from the browser; give it this context
-    try:
-        page, seen = open_report(browser, report / "report.html")
-    finally:
-        browser.new_page = original
-    return ctx, page, seen
-
-
 SHOWN = """[...document.querySelectorAll('figure.chart')].map(f => { const img = f.querySelector('img');
     const box = img.getBoundingClientRect();
     return {name: f.getAttribute('aria-label'), src: img.currentSrc, complete: img.complete,
@@ -92,7 +81,7 @@ def shown(browser, report):
     """What each chart shows at each screen width in each theme."""
     views = {}
     for (screen, viewport), scheme in itertools.product(SCREENS.items(), ("light", "dark")):
-        ctx, page, _ = _open(browser, report, viewport=viewport, color_scheme=scheme)
+        ctx, page, _ = open_in_context(browser, report / "report.html", viewport=viewport, color_scheme=scheme)
         views[screen, scheme] = page.evaluate(SHOWN)
         ctx.close()
     return views
@@ -134,7 +123,7 @@ def test_no_chart_code_runs_and_charts_are_the_same_without_javascript(browser, 
     # what script the page keeps is the reader's progressive enhancement (filter, table boxes, print): none for charts
     assert len(code) <= 1 and not re.search(r"chart|figure|svg|picture|img", "".join(code), re.I)
     for scheme in ("light", "dark"):
-        ctx, page, _ = _open(browser, report, javascript=False, viewport=SCREENS["desktop"], color_scheme=scheme)
+        ctx, page, _ = open_in_context(browser, report / "report.html", java_script_enabled=False, viewport=SCREENS["desktop"], color_scheme=scheme)
         assert page.evaluate(SHOWN) == shown["desktop", scheme]
         ctx.close()
 
@@ -159,7 +148,7 @@ def test_light_and_dark_and_narrow_and_wide_drawings_are_chosen_by_the_page(show
 def test_print_takes_the_light_wide_drawing_even_from_a_dark_screen(browser, report, shown):
     from factcheck.pipeline.browser import PRINT_VIEWPORT
 
-    ctx, page, _ = _open(browser, report, viewport=PRINT_VIEWPORT, color_scheme="dark")
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport=PRINT_VIEWPORT, color_scheme="dark")
     page.emulate_media(media="print")
     printed = page.evaluate(SHOWN)
     ctx.close()
@@ -239,7 +228,7 @@ def test_chart_text_and_marks_contrast_with_the_chart_paper_in_both_themes(shown
 
 @pytest.mark.build
 def test_each_chart_is_one_named_figure_with_a_description_and_its_data(browser, report):
-    ctx, page, _ = _open(browser, report, viewport=SCREENS["desktop"])
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport=SCREENS["desktop"])
     try:
         figures = page.locator("figure.chart")
         names, descriptions = set(), set()

@@ -12,7 +12,7 @@ import pytest
 
 from factcheck import config
 from tests import independent
-from tests.helpers import open_report, pdf_bookmarks, pdf_figure_descriptions, pdf_font_sizes
+from tests.helpers import open_in_context, pdf_bookmarks, pdf_figure_descriptions, pdf_font_sizes
 VIEWS = {"desktop": dict(viewport={"width": 1280, "height": 800}),
          "phone": dict(viewport={"width": 390, "height": 844}),
          "dark": dict(viewport={"width": 1280, "height": 800}, color_scheme="dark")}
@@ -23,20 +23,9 @@ def report(standard_report):
     return standard_report / "report"
 
 
-def _open(browser, report, **context):
-    ctx = browser.new_context(**context)
-    original = browser.new_page
-    browser.new_page = ctx.new_page  # open_report opens its page from the browser; give it this context
-    try:
-        page, seen = open_report(browser, report / "report.html")
-    finally:
-        browser.new_page = original
-    return ctx, page, seen
-
-
 @pytest.fixture(scope="module", params=list(VIEWS))
 def view(request, browser, report):
-    ctx, page, _ = _open(browser, report, **VIEWS[request.param])
+    ctx, page, _ = open_in_context(browser, report / "report.html", **VIEWS[request.param])
     yield request.param, page
     ctx.close()
 
@@ -59,7 +48,7 @@ READING_PATH_WORDS = 12_000  # about 50 minutes at a reader's pace: findings, an
 
 
 def test_the_reading_path_with_evidence_closed_is_a_length_a_person_can_finish(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 390, "height": 844})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 390, "height": 844})
     try:
         assert page.evaluate("document.querySelectorAll('details[open]').length") == 0
         words = page.evaluate("document.querySelector('main').innerText.split(/\\s+/).filter(Boolean).length")
@@ -75,7 +64,7 @@ def test_the_reading_path_with_evidence_closed_is_a_length_a_person_can_finish(b
 
 
 def test_contents_are_reachable_from_the_first_screen_on_a_phone_and_within_ten_tab_stops(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 390, "height": 844})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 390, "height": 844})
     try:
         assert _in_first_screen(page, 'a[href="#contents"]')
         for stop in range(1, 11):
@@ -107,7 +96,7 @@ def test_dark_theme_follows_the_system(view):
 
 
 def test_no_horizontal_page_scroll_at_360_px(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 360, "height": 740})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 360, "height": 740})
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         # a table box that scrolls is reachable by keyboard and named; one that does not is no tab stop
@@ -120,7 +109,7 @@ def test_no_horizontal_page_scroll_at_360_px(browser, report):
 
 
 def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         stops = page.evaluate("Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex >= 0)"
                               ".map(e => e.className)")
@@ -135,7 +124,7 @@ def test_no_purposeless_tab_stops_one_h1_and_headings_in_order(browser, report):
 
 
 def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         markers = page.locator("a.marker")
         assert markers.count() == len(independent.csv("claims"))
@@ -147,7 +136,7 @@ def test_claim_highlights_are_named_for_claim_and_verdict(browser, report):
 
 
 def test_every_link_within_the_page_lands_on_an_element(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         internal = page.evaluate("""[...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href'))""")
         dead = page.evaluate("""[...document.querySelectorAll('a[href^="#"]')].filter(a => a.hash.length > 1
@@ -162,7 +151,7 @@ def _normal(text):
 
 
 def test_every_evidence_link_lands_on_its_excerpt(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         links = page.evaluate("Array.from(document.querySelectorAll('a.ev-link')).map(a => [a.href, a.dataset.excerpt])")
         assert len(links) > 200
@@ -195,7 +184,7 @@ def ids_in(text):
 
 
 def test_no_internal_ids_or_column_names_reach_the_reader(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the evidence, opened
         text = page.locator("main").inner_text()
@@ -264,7 +253,7 @@ def _words(text):
 def test_every_link_and_button_is_named_with_what_it_shows(browser, report):
     """WCAG 2.5.3, label in name: the name Chromium gives each link, button and summary holds its visible text, and a
     citation's name says where it goes ("source [2]: Reuters, 5 January 2024"), not just "source"."""
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # controls inside count too
         cdp = ctx.new_cdp_session(page)
@@ -291,7 +280,7 @@ def test_every_link_and_button_is_named_with_what_it_shows(browser, report):
 def test_card_headings_carry_the_claims_short_title_and_verdict(browser, report):
     from factcheck import data
 
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         headings = {page.locator(f"#card-{claim_id}-h").text_content(): claim_id
                     for claim_id in data.load_table("claims")["claim_id"]}
@@ -325,7 +314,7 @@ def _offending(text):
 
 
 def test_no_build_vocabulary_reaches_a_reader_of_the_page(browser, report):
-    ctx, page, _ = _open(browser, report, viewport={"width": 1280, "height": 800})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # everything a reader can open
         assert _offending(page.locator("main").inner_text()) == []
@@ -347,7 +336,7 @@ def test_the_vocabulary_check_catches_table_names_and_listed_words():
 def test_no_table_text_is_cut_off_at_360_px(browser, report):
     """Every table, opened, either fits its box at 360 px or scrolls as a named, focusable region that says it
     scrolls; and no text inside a box sticks out past it unreachably."""
-    ctx, page, _ = _open(browser, report, viewport={"width": 360, "height": 740})
+    ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 360, "height": 740})
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         page.evaluate("window.dispatchEvent(new Event('resize'))")
