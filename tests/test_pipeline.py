@@ -200,6 +200,39 @@ def test_the_pdf_dates_are_fixed_and_its_id_comes_from_its_content(tmp_path):
         assert str(pdf.docinfo["/CreationDate"]) == "D:20260502000000Z"
 
 
+def test_two_prints_whose_tagged_elements_chromium_numbered_from_different_starts_give_one_pdf(tmp_path):
+    """Chromium names tagged elements after DOM node ids, which an extra node made earlier shifts (seen in CI)."""
+    import pikepdf
+
+    from factcheck.pipeline.browser import fix_pdf_metadata
+
+    def make_pdf(path, first):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        head, cell = (f"node{first + step:08d}" for step in (0, 3))
+        header = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.TH,
+                                                      ID=pikepdf.String(head)))
+        data = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.TD, ID=pikepdf.String(cell),
+            A=pikepdf.Dictionary(O=pikepdf.Name.Table, Headers=pikepdf.Array([pikepdf.String(head)]))))
+        pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([header, data]),
+            IDTree=pikepdf.Dictionary(Limits=pikepdf.Array([pikepdf.String(head), pikepdf.String(cell)]),
+                                      Names=pikepdf.Array([pikepdf.String(head), header, pikepdf.String(cell), data]))))
+        pdf.save(path)
+
+    make_pdf(tmp_path / "a.pdf", 200)
+    make_pdf(tmp_path / "b.pdf", 201)
+    for name in ("a.pdf", "b.pdf"):
+        fix_pdf_metadata(tmp_path / name, "Title", "2026-05-02")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        tree = pdf.Root.StructTreeRoot
+        named = {str(name): element.ID for name, element in zip(tree.IDTree.Names[::2], tree.IDTree.Names[1::2])}
+        assert all(str(value) == key for key, value in named.items())
+        assert str(tree.K[1].A.Headers[0]) in named and str(tree.K[1].A.Headers[0]) == str(tree.K[0].ID)
+
+
 def test_kernels_talk_over_unix_sockets():
     manager = kernels.IPCKernelManager(kernel_name="python3")
     assert manager.transport == "ipc" and manager.ip.startswith(str(manager._socket_dir))

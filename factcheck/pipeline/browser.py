@@ -146,9 +146,53 @@ def describe_figures(pdf, descriptions):
             figure.Alt = pikepdf.String(description)
 
 
+def renumber_structure_ids(pdf):
+    """Chromium names each tagged element after its DOM node ("node00000201"), from a counter that any node made
+    earlier in the page's life moves on, so two prints of one page can differ by an offset. Number them afresh, in
+    their order, wherever they appear: element /ID, table-cell /Headers and the IDTree's /Names and /Limits."""
+    import pikepdf
+
+    if "/StructTreeRoot" not in pdf.Root or "/IDTree" not in pdf.Root.StructTreeRoot:
+        return
+    names, seen = set(), set()
+
+    def strings(node, visit):
+        """Call `visit(container, key)` for every string inside `node`, each object once."""
+        if isinstance(node, (pikepdf.Dictionary, pikepdf.Stream)):
+            if node.is_indirect:
+                if node.objgen in seen:
+                    return
+                seen.add(node.objgen)
+            keys = node.keys()
+        elif isinstance(node, pikepdf.Array):
+            keys = range(len(node))
+        else:
+            return
+        for key in keys:
+            if key != "/P" and isinstance(node[key], pikepdf.String):
+                visit(node, key)
+            elif key not in ("/P", "/Pg"):
+                strings(node[key], visit)
+
+    root = pdf.Root.StructTreeRoot
+    strings(root, lambda node, key: names.add(str(node[key])) if STRUCTURE_ID.fullmatch(str(node[key])) else None)
+    renamed = {old: f"node{number:08d}" for number, old in enumerate(sorted(names), start=1)}
+    seen.clear()
+
+    def rename(node, key):
+        if str(node[key]) in renamed:
+            node[key] = pikepdf.String(renamed[str(node[key])])
+
+    strings(root, rename)
+
+
+STRUCTURE_ID = re.compile(r"node\d{8}")
+
+
 def fix_pdf_metadata(pdf_path, title, document_date, headings=(), figures=()):
     """Chromium stamps the clock into CreationDate, ModDate and the XMP packet; replace them with `document_date`,
-    give the bookmarks back the spaces Chromium dropped (`headings`) and each chart its description (`figures`)."""
+    number the tagged elements from their order alone, give the bookmarks back the spaces Chromium dropped
+    (`headings`) and each chart its description (`figures`)."""
     import pikepdf
 
     pdf_path = Path(pdf_path)
@@ -162,6 +206,7 @@ def fix_pdf_metadata(pdf_path, title, document_date, headings=(), figures=()):
         pdf.docinfo["/Title"] = title
         restore_bookmark_titles(pdf, headings)
         describe_figures(pdf, figures)
+        renumber_structure_ids(pdf)
         if "/ID" in pdf.trailer:  # qpdf keeps the old id's first half: drop it so the whole id comes from the content
             del pdf.trailer["/ID"]
         pdf.save(fixed, deterministic_id=True, compress_streams=True,
