@@ -3,7 +3,9 @@
 The resolved parameters are written as JSON only when they change, so make rebuilds only on a real change.
 """
 import argparse
+import contextlib
 import datetime as dt
+import functools
 import re
 import sys
 from pathlib import Path
@@ -23,9 +25,66 @@ class ConfigError(ParameterError):
 
 
 COMMON_KEYS = ("default", "type", "help", "scope")
-TYPE_KEYS = {"date": (), "integer": ("minimum", "maximum"), "list": ("choices",), "string": (), "url": ()}
 SCOPES = ("notebooks", "assembly")
 URL = re.compile(r'https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s<>"]*)?')  # as the schema's URL pattern in data/
+TYPE_KEYS = {"date": (), "integer": ("minimum", "maximum"), "list": ("choices",), "string": (), "url": ()}
+BOUNDS = ": minimum and maximum must be whole numbers with minimum <= maximum"
+# params.yml as a JSON Schema (SPEC_SCHEMA). Each key's schema carries the message shown when the key is wrong.
+KEY_SCHEMAS = {
+    "default": {},
+    "type": {"enum": list(TYPE_KEYS), "message": " has type {value!r}: use one of " + ", ".join(TYPE_KEYS)},
+    "help": {"type": "string", "pattern": r"\S", "message": ": help must be a sentence saying what the parameter does"},
+    "scope": {"enum": list(SCOPES), "message": " has scope {value!r}: use one of " + ", ".join(SCOPES)},
+    "minimum": {"type": "integer", "message": BOUNDS},
+    "maximum": {"type": "integer", "message": BOUNDS},
+    "choices": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                "message": ": choices must be a non-empty list of names"},
+}
+SPEC_SCHEMA = {
+    "type": "object", "minProperties": 1,
+    "propertyNames": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    "additionalProperties": {
+        "type": "object", "required": ["type"], "properties": {"type": KEY_SCHEMAS["type"]},
+        "allOf": [{"if": {"required": ["type"], "properties": {"type": {"const": kind}}},
+                   "then": {"additionalProperties": False, "required": [*COMMON_KEYS, *keys],
+                            "properties": {key: KEY_SCHEMAS[key] for key in COMMON_KEYS + keys}}}
+                  for kind, keys in TYPE_KEYS.items()],
+    },
+}
+TEXT = {"type": "string", "not": {"type": "string", "pattern": FORBIDDEN_IN_PARAMETER.pattern}}
+# The schema of a value of each type, given its entry; then the message for each JSON Schema keyword a value can break.
+VALUE_SCHEMAS = {
+    "date": lambda entry: {"type": "string", "format": "date"},
+    "integer": lambda entry: {"type": "integer", "minimum": entry["minimum"], "maximum": entry["maximum"]},
+    "list": lambda entry: {"type": "array", "minItems": 1, "items": {"enum": entry["choices"]}},
+    "string": lambda entry: TEXT,
+    "url": lambda entry: TEXT | {"type": ["string", "null"], "pattern": f"^(?:{URL.pattern})$"},  # null: unset
+}
+NOT_TEXT = "parameter {name}={raw!r} is not text: quote it in params.yml"
+RANGE = "parameter {name}={value} is out of range: use {entry[minimum]} to {entry[maximum]}"
+CHOICE = "parameter {name}={raw!r}: {unknown} is not a valid choice; choose from {choices}"
+VALUE_MESSAGES = {
+    "type": {"integer": "parameter {name}={raw!r} is not a whole number", "string": NOT_TEXT, "url": NOT_TEXT},
+    "format": "parameter {name}={raw!r} is not a date: use the ISO form YYYY-MM-DD, e.g. {entry[default]}",
+    "minimum": RANGE, "maximum": RANGE, "enum": CHOICE, "minItems": CHOICE,
+    "not": "parameter {name}: control character U+{char:04X} is not allowed: remove it",
+    "pattern": "parameter {name}={raw!r} is not an http or https URL: use a link starting with https://",
+}
+
+
+@functools.cache
+def _validator_class():
+    """JSON Schema (2020-12) for which a whole number is an int: not 7.0, and not True."""
+    from jsonschema import Draft202012Validator, validators
+
+    types = Draft202012Validator.TYPE_CHECKER.redefine("integer", lambda _, value: type(value) is int)
+    return validators.extend(Draft202012Validator, type_checker=types)
+
+
+def _errors(schema, instance):
+    from jsonschema import FormatChecker
+
+    return list(_validator_class()(schema, format_checker=FormatChecker()).iter_errors(instance))
 
 
 def _unique_key_loader():
@@ -69,48 +128,44 @@ def _load_yaml(path):
         raise ConfigError(f"{where}: not valid YAML ({problem}): fix the syntax there") from None
 
 
-def _check_entry(file, name, entry):
-    """Refuse an entry of params.yml with a missing, unknown or ill-typed key, naming the valid keys."""
-    where = f"{file}: parameter {name!r}"
-    if not isinstance(name, str) or not name.isidentifier():
-        raise ConfigError(f"{file}: parameter name {name!r} must be a Python identifier (letters, digits, _)")
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where} must be a mapping with the keys {', '.join(COMMON_KEYS)}, found {entry!r}")
-    kind = entry.get("type")
-    if kind not in TYPE_KEYS:
-        raise ConfigError(f"{where} has type {kind!r}: use one of {', '.join(TYPE_KEYS)}")
-    allowed = COMMON_KEYS + TYPE_KEYS[kind]
-    unknown = [key for key in entry if key not in allowed]
-    if unknown:
-        raise ConfigError(f"{where} has unknown key(s) {', '.join(map(str, unknown))}; "
-                          f"valid keys for type {kind}: {', '.join(allowed)}")
+def _spec_problem(file, entries, errors):
+    """The first of params.yml's schema errors as one line naming the parameter, its key and the valid keys."""
+    error = errors[0]
+    if error.relative_schema_path[0] in ("type", "minProperties"):
+        return f"{file} must map parameter names to entries with the keys {', '.join(COMMON_KEYS)}"
+    if error.relative_schema_path[0] == "propertyNames":
+        return f"{file}: parameter name {error.instance!r} must be a Python identifier (letters, digits, _)"
+    name = error.relative_path[0]
+    entry, where = entries[name], f"{file}: parameter {name!r}"
+    if len(error.relative_path) == 1 and error.validator == "type":
+        return f"{where} must be a mapping with the keys {', '.join(COMMON_KEYS)}, found {entry!r}"
+    key = error.relative_path[1] if len(error.relative_path) > 1 else "type" if "type" not in entry else None
+    if key:
+        return where + KEY_SCHEMAS[key]["message"].format(value=entry.get(key))
+    allowed = COMMON_KEYS + TYPE_KEYS[entry["type"]]
+    if error.validator == "additionalProperties":
+        unknown = [key for key in entry if key not in allowed]
+        return (f"{where} has unknown key(s) {', '.join(map(str, unknown))}; "
+                f"valid keys for type {entry['type']}: {', '.join(allowed)}")
     missing = [key for key in allowed if key not in entry]
-    if missing:
-        raise ConfigError(f"{where} lacks the key(s) {', '.join(missing)}; a {kind} parameter needs {', '.join(allowed)}")
-    if entry["scope"] not in SCOPES:
-        raise ConfigError(f"{where} has scope {entry['scope']!r}: use one of {', '.join(SCOPES)}")
-    if not isinstance(entry["help"], str) or not entry["help"].strip():
-        raise ConfigError(f"{where}: help must be a sentence saying what the parameter does")
-    if kind == "integer" and not all(type(entry[k]) is int for k in ("minimum", "maximum")) \
-            or kind == "integer" and entry["minimum"] > entry["maximum"]:
-        raise ConfigError(f"{where}: minimum and maximum must be whole numbers with minimum <= maximum")
-    if kind == "list" and not (isinstance(entry["choices"], list) and entry["choices"]
-                               and all(isinstance(c, str) for c in entry["choices"])):
-        raise ConfigError(f"{where}: choices must be a non-empty list of names")
-    try:
-        _coerce(name, entry, entry["default"])
-    except ParameterError as err:
-        raise ConfigError(f"{file}: the default is refused: {err}") from None
+    return f"{where} lacks the key(s) {', '.join(missing)}; a {entry['type']} parameter needs {', '.join(allowed)}"
 
 
 def spec(path=config.PARAMS_FILE):
-    """params.yml, checked at every depth: each entry is a mapping with exactly the keys its type allows."""
+    """params.yml, checked at every depth against SPEC_SCHEMA: each entry has exactly the keys its type allows."""
     entries = _load_yaml(path)
     file = Path(path).name
-    if not isinstance(entries, dict) or not entries:
-        raise ConfigError(f"{file} must map parameter names to entries with the keys {', '.join(COMMON_KEYS)}")
+    # the additionalProperties, required and properties errors of an entry come in SPEC_SCHEMA's order
+    errors = _errors(SPEC_SCHEMA, entries)
+    if errors:
+        raise ConfigError(_spec_problem(file, entries, errors))
     for name, entry in entries.items():
-        _check_entry(file, name, entry)
+        if entry["type"] == "integer" and entry["minimum"] > entry["maximum"]:  # JSON Schema cannot compare two keys
+            raise ConfigError(f"{file}: parameter {name!r}{BOUNDS}")
+        try:
+            _coerce(name, entry, entry["default"])
+        except ParameterError as err:
+            raise ConfigError(f"{file}: the default is refused: {err}") from None
     return entries
 
 
@@ -133,42 +188,28 @@ def data_date_range(package_path=config.DATAPACKAGE):
 
 
 def _coerce(name, entry, raw):
+    """A value from params.yml or the command line, in its type's form, checked against its entry's schema."""
     kind = entry["type"]
+    if kind not in VALUE_SCHEMAS:
+        raise ParameterError(f"params.yml: parameter {name} has unknown type {kind!r}")
+    value = raw
     if kind == "date":
-        try:
-            return dt.date.fromisoformat(str(raw)).isoformat()
-        except ValueError:
-            raise ParameterError(f"parameter {name}={raw!r} is not a date: use the ISO form YYYY-MM-DD, "
-                                 f"e.g. {entry['default']}") from None
-    if kind == "integer":
-        try:
-            if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-                raise ValueError(raw)
-            value = int(str(raw).strip())
-        except ValueError:
-            raise ParameterError(f"parameter {name}={raw!r} is not a whole number") from None
-        if not entry["minimum"] <= value <= entry["maximum"]:
-            raise ParameterError(f"parameter {name}={value} is out of range: use {entry['minimum']} to {entry['maximum']}")
-        return value
-    if kind == "list":
-        values = raw if isinstance(raw, list) else [v for v in str(raw).replace(",", " ").split() if v]
-        unknown = [str(v) for v in values if v not in entry["choices"]]
-        if unknown or not values:
-            raise ParameterError(f"parameter {name}={raw!r}: {', '.join(unknown) or 'nothing'} is not a valid choice; "
-                                 f"choose from {', '.join(entry['choices'])}")
-        return [c for c in entry["choices"] if c in values]
-    if kind == "url" and raw is None:
-        return None  # unset: the report leaves out what needs the address
-    if kind in ("string", "url"):
-        if not isinstance(raw, str):
-            raise ParameterError(f"parameter {name}={raw!r} is not text: quote it in params.yml")
-        found = FORBIDDEN_IN_PARAMETER.search(raw)
-        if found:
-            raise ParameterError(f"parameter {name}: control character U+{ord(found.group()):04X} is not allowed: remove it")
-        if kind == "url" and not URL.fullmatch(raw):
-            raise ParameterError(f"parameter {name}={raw!r} is not an http or https URL: use a link starting with https://")
-        return raw
-    raise ParameterError(f"params.yml: parameter {name} has unknown type {kind!r}")
+        value = str(raw)  # YAML reads an unquoted 2024-01-10 as a date
+    elif kind == "integer" and isinstance(raw, str):
+        with contextlib.suppress(ValueError):  # left as text, the schema refuses it as no whole number
+            value = int(raw)
+    elif kind == "list" and not isinstance(raw, list):
+        value = str(raw).replace(",", " ").split()
+    errors = _errors(VALUE_SCHEMAS[kind](entry), value)
+    if errors:
+        error = errors[0]
+        unknown = [str(e.instance) for e in errors if e.validator == "enum"]
+        found = FORBIDDEN_IN_PARAMETER.search(value) if error.validator == "not" else None
+        message = VALUE_MESSAGES[error.validator]
+        message = message[kind] if error.validator == "type" else message
+        raise ParameterError(message.format(name=name, raw=raw, value=value, entry=entry, char=found and ord(found.group()),
+                                            unknown=", ".join(unknown) or "nothing", choices=", ".join(entry.get("choices", ()))))
+    return [c for c in entry["choices"] if c in value] if kind == "list" else value
 
 
 def resolve(overrides=None, params_path=config.PARAMS_FILE, package_path=config.DATAPACKAGE):

@@ -237,7 +237,9 @@ _PROBLEMS = {
 }
 
 
-def describe(table, error, package=None):
+# Frictionless's rows are kept, its words are not: for a bad date in data/events.csv it says 'Type error in the cell
+# "2007-13-01" in row "2" and field "date" at position "2": type is "date/default"', naming no file and no form to use.
+def describe(table, error):
     """A Frictionless error as a DataError naming the table's file, the row and the field."""
     schema = table.resource["schema"]
     specs = {f["name"]: f for f in schema["fields"]}
@@ -249,11 +251,6 @@ def describe(table, error, package=None):
     if error.type == "primary-key":
         key = schema.get("primaryKey", "")
         field_name = ", ".join(key) if isinstance(key, list) else key
-    if error.type == "foreign-key":
-        field_name = ", ".join(error.field_names)
-        target = package.resources[error.reference_name]["path"] if package else f"{error.reference_name}.csv"
-        problem = (f"{', '.join(map(repr, error.field_cells))} does not match any "
-                   f"{', '.join(error.reference_field_names)} in {table.display.split('/')[0]}/{target}")
     return DataError(table.display, row, field_name, problem)
 
 
@@ -264,6 +261,9 @@ def schema_problem(table, err):
                      f"the schema of resource {table.name!r} is not valid: {note}")
 
 
+# Kept over Frictionless's label check, which for data/events.csv with 'date' renamed 'day' says 'Label "day" in field
+# date at position "2" does not match the field name in the schema' (no file, no row, no header to write), and for two
+# swapped columns gives two such errors.
 def header_problem(header, expected):
     """One message for everything wrong with a header, naming columns and positions; None if it is right."""
     if header == expected:
@@ -572,9 +572,11 @@ class DataPackage:
 
     def foreign_key_problems(self, names):
         """Rows whose foreign key matches no row of the table it refers to, among the given (readable) tables.
+        Empty keys are not checked.
 
-        Done here on the typed rows rather than by Frictionless's package validation, so that validation and
-        the notebooks share one typed reading (and validation stays fast). Empty keys are not checked.
+        Kept over Frictionless's package validation: on data/ that takes 1.10 s with foreign keys and 0.59 s without,
+        where this takes 9.6 ms on the typed rows validation and the notebooks share; and it names the lookup table
+        ("sources"), not its file.
         """
         as_list = lambda value: [value] if isinstance(value, str) else list(value)
         problems = []

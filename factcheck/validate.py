@@ -129,7 +129,7 @@ def validate(package_path=config.DATAPACKAGE):
         for name in readable:
             table = package.table(name)
             for _, _, row_errors in table.typed():
-                errors += [describe(table, error, package) for error in row_errors if not _follow_on(error, row_errors)]
+                errors += [describe(table, error) for error in row_errors if not _follow_on(error, row_errors)]
     except InputError as err:
         return sorted(set(errors + [err.error]))
     errors += package.foreign_key_problems(readable)
