@@ -55,7 +55,9 @@ $(VENV_OK): requirements.txt requirements-test.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	$(call install-lock,requirements.txt)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@# a .venv made from an older lock file keeps what that file listed: remove what neither lock lists now
+	@# a .venv made from an older lock file keeps what that file listed: remove what neither lock lists now. By hand, as
+	@# pip-sync would add pip-tools, build, pyproject-hooks and wheel (1.4 MB) to .venv and lift its pip from 23.2 to 26.3,
+	@# and uv pip sync needs uv (38.7 MB) from outside the locks (measured in throw-away venvs).
 	@$(PY) -c 'import re; from importlib import metadata; norm = lambda n: re.sub(r"[-_.]+", "-", n).lower(); \
 	  locked = {norm(n) for f in ("requirements.txt", "requirements-test.txt") \
 	            for n in re.findall(r"^([A-Za-z0-9_.-]+)==", open(f).read(), re.M)}; \
