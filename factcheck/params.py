@@ -42,7 +42,7 @@ KEY_SCHEMAS = {
 }
 SPEC_SCHEMA = {
     "type": "object", "minProperties": 1,
-    "propertyNames": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    "propertyNames": {"type": "string", "pattern": r"^[^\d\W]\w*\Z"},  # str.isidentifier, in Python's re
     "additionalProperties": {
         "type": "object", "required": ["type"], "properties": {"type": KEY_SCHEMAS["type"]},
         "allOf": [{"if": {"required": ["type"], "properties": {"type": {"const": kind}}},
@@ -155,7 +155,7 @@ def spec(path=config.PARAMS_FILE):
     """params.yml, checked at every depth against SPEC_SCHEMA: each entry has exactly the keys its type allows."""
     entries = _load_yaml(path)
     file = Path(path).name
-    # the additionalProperties, required and properties errors of an entry come in SPEC_SCHEMA's order
+    # errors come in SPEC_SCHEMA's order: for an entry, unknown keys first, then missing ones, then wrong values
     errors = _errors(SPEC_SCHEMA, entries)
     if errors:
         raise ConfigError(_spec_problem(file, entries, errors))

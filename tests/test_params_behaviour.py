@@ -58,10 +58,15 @@ def test_a_good_file_gives_its_entries_and_defaults(tmp_path):
                                      "site": "https://example.org/"}
 
 
-@pytest.mark.parametrize("name", ["2nd", "a-b", "with space"])
+@pytest.mark.parametrize("name", ["2nd", "a-b", "with space", "as_of\n"])
 def test_a_parameter_name_must_be_an_identifier(tmp_path, name):
     assert refused(tmp_path, {name: DATE}) == (f"params.yml: parameter name {name!r} must be a Python identifier "
                                                "(letters, digits, _)")
+
+
+@pytest.mark.parametrize("name", ["naïve", "_x1"])
+def test_any_python_identifier_may_name_a_parameter(tmp_path, name):
+    assert list(params.spec(write(tmp_path, {name: DATE}))) == [name]
 
 
 def test_a_parameter_name_must_be_text(tmp_path):
