@@ -175,6 +175,11 @@ test-unit: $(TEST_OK)
 bench: $(VENV_OK) system
 	@$(PY) -m factcheck.bench
 
+.PHONY: lighthouse
+## Lighthouse 12.2.3 on report/report.html alone (phone, median of 3 runs, served plain and gzip-compressed); needs npx.
+lighthouse: $(VENV_OK) system
+	@$(PY) -m factcheck.bench --lighthouse
+
 .PHONY: bench-peers
 ## Build the same notebooks with Jupyter Book 1 (own throw-away venv) and ours, in interleaved pairs; print ours/theirs.
 bench-peers: $(VENV_OK) system
