@@ -11,6 +11,7 @@ and the bidirectional overrides U+202A-U+202E and U+2066-U+2069, which can make 
 """
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -164,6 +165,17 @@ def _decode(raw, encoding, display):
     return text, None
 
 
+# Validation, the notebooks and many tests type the same tables again and again in one process: the result depends
+# only on the schema and the cells (never on the file's path), so it is kept per process under exactly those.
+@functools.lru_cache(maxsize=64)
+def _typed_rows(name, schema_json, header, rows):
+    from frictionless import Resource, Schema
+
+    resource = Resource(name=name, data=[list(header), *map(list, rows)], schema=Schema.from_descriptor(json.loads(schema_json)))
+    with resource:
+        return [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+
+
 @dataclass
 class Table:
     """One CSV as read: its header and rows of strings, numbered as Frictionless does (header = row 1).
@@ -191,14 +203,12 @@ class Table:
     def typed(self):
         """(row number, {column: value}, errors) with each value cast by Frictionless to its schema type."""
         if self._typed is None:
-            from frictionless import FrictionlessException, Resource, Schema
+            from frictionless import FrictionlessException
 
             schema = {k: v for k, v in self.resource["schema"].items() if k != "foreignKeys"}  # checked by validate
             try:
-                resource = Resource(name=self.name, data=[self.header, *(cells for _, cells in self.rows)],
-                                    schema=Schema.from_descriptor(schema))
-                with resource:
-                    self._typed = [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+                self._typed = _typed_rows(self.name, json.dumps(schema, sort_keys=True), tuple(self.header),
+                                          tuple(tuple(cells) for _, cells in self.rows))
             except FrictionlessException as err:
                 raise InputError(schema_problem(self, err)) from None
         return self._typed
