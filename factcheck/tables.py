@@ -176,6 +176,18 @@ def _typed_rows(name, schema_json, header, rows):
         return [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
 
 
+# The same for Frictionless's check of a field or schema descriptor (kind "field" or "schema"): Frictionless's notes on it.
+@functools.lru_cache(maxsize=256)
+def _schema_notes(kind, descriptor_json):
+    from frictionless import Field, FrictionlessException, Schema
+
+    try:
+        (Field if kind == "field" else Schema).from_descriptor(json.loads(descriptor_json))
+    except FrictionlessException as err:
+        return [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
+    return []
+
+
 @dataclass
 class Table:
     """One CSV as read: its header and rows of strings, numbered as Frictionless does (header = row 1).
@@ -476,26 +488,19 @@ class DataPackage:
     def schema_problems(self):
         """Each resource's schema checked by Frictionless against the Table Schema (field types, formats and
         constraints), before any table is read: a DataError per problem, naming its JSON path."""
-        from frictionless import Field, FrictionlessException, Schema
-
-        def problems(at, make):
-            try:
-                make()
-            except FrictionlessException as err:
-                notes = [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
-                return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
-                        for note, prop in map(_split_property, notes)]
-            return []
+        def problems(at, kind, descriptor):
+            return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
+                    for note, prop in map(_split_property, _schema_notes(kind, json.dumps(descriptor, sort_keys=True)))]
 
         found = []
         for number, resource in enumerate(self.descriptor["resources"]):
             at = f"$.resources[{number}].schema"
             fields = resource["schema"]["fields"]
             found += [p for index, spec in enumerate(fields)
-                      for p in problems(f"{at}.fields[{index}]", lambda spec=spec: Field.from_descriptor(spec))]
+                      for p in problems(f"{at}.fields[{index}]", "field", spec)]
             if not found:
                 schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}  # checked above
-                found += problems(at, lambda schema=schema: Schema.from_descriptor(schema))
+                found += problems(at, "schema", schema)
         return found
 
     def folder_problems(self):

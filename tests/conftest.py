@@ -24,6 +24,7 @@ def pytest_configure(config):
     set_hypothesis_home_dir(config.hypothesis_home)
     # each session types the tables afresh, whatever an earlier one in this process kept
     tables._typed_rows.cache_clear()
+    tables._schema_notes.cache_clear()
 
 
 def pytest_unconfigure(config):

@@ -66,3 +66,17 @@ def test_typed_rows_are_reused_for_the_same_schema_and_cells_and_only_for_them(p
     next(f for r in descriptor["resources"] if r["name"] == "events" for f in r["schema"]["fields"] if f["name"] == "date")["type"] = "string"
     package.write_text(json.dumps(descriptor))
     assert DataPackage(package).table("events").typed()[0][1]["date"] == "2023-10-19"
+
+
+def test_schema_checks_are_reused_for_the_same_descriptor_and_only_for_it(package, monkeypatch):
+    descriptor = json.loads(package.read_text())
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "strin"
+    package.write_text(json.dumps(descriptor))
+    first = DataPackage(package).schema_problems()
+    assert first and "strin" in str(first[0])
+    with monkeypatch.context() as m:
+        m.setattr("frictionless.Field.from_descriptor", lambda *_: pytest.fail("the same descriptor was checked again"))
+        assert DataPackage(package).schema_problems() == first
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "string"
+    package.write_text(json.dumps(descriptor))
+    assert DataPackage(package).schema_problems() == []
