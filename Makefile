@@ -8,6 +8,8 @@ FORMATS       ?=
 PARAMS        ?=
 NB            ?=
 JOBS          ?= 2
+# pytest-xdist workers for `make test-unit` (0: one process, e.g. to use a debugger)
+TEST_JOBS     ?= 2
 
 PY       := $(VENV)/bin/python
 VENV_OK  := $(VENV)/.installed
@@ -168,7 +170,7 @@ test: $(TEST_OK) system
 .PHONY: test-unit
 ## The fast tests only: those that need no build, no browser and no notebook kernel.
 test-unit: $(TEST_OK)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not build and not browser and not kernel" tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_JOBS) -m "not build and not browser and not kernel" tests
 
 .PHONY: bench
 ## Time cold, one-notebook and no-op builds and report size, as ratios to a trivial-notebook floor measured in the same run.

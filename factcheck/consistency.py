@@ -307,8 +307,11 @@ def id_patterns(tables):
 
 def _ids_in(text, patterns):
     """(table, id) for every internal id a text names, in the order it names them."""
+    text = _text(text)
+    if not any(char.isdigit() for char in text):  # every id ends in digits (ID_SHAPE); most cells hold none
+        return []
     found = sorted((match.start(), name, match.group(0)) for name, pattern in patterns.items()
-                   for match in pattern.finditer(_text(text)))
+                   for match in pattern.finditer(text))
     return list(dict.fromkeys((name, token) for _, name, token in found))
 
 

@@ -11,6 +11,7 @@ and the bidirectional overrides U+202A-U+202E and U+2066-U+2069, which can make 
 """
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -164,6 +165,29 @@ def _decode(raw, encoding, display):
     return text, None
 
 
+# Validation, the notebooks and many tests type the same tables again and again in one process: the result depends
+# only on the schema and the cells (never on the file's path), so it is kept per process under exactly those.
+@functools.lru_cache(maxsize=64)
+def _typed_rows(name, schema_json, header, rows):
+    from frictionless import Resource, Schema
+
+    resource = Resource(name=name, data=[list(header), *map(list, rows)], schema=Schema.from_descriptor(json.loads(schema_json)))
+    with resource:
+        return [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+
+
+# The same for Frictionless's check of a field or schema descriptor (kind "field" or "schema"): Frictionless's notes on it.
+@functools.lru_cache(maxsize=256)
+def _schema_notes(kind, descriptor_json):
+    from frictionless import Field, FrictionlessException, Schema
+
+    try:
+        (Field if kind == "field" else Schema).from_descriptor(json.loads(descriptor_json))
+    except FrictionlessException as err:
+        return [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
+    return []
+
+
 @dataclass
 class Table:
     """One CSV as read: its header and rows of strings, numbered as Frictionless does (header = row 1).
@@ -191,14 +215,12 @@ class Table:
     def typed(self):
         """(row number, {column: value}, errors) with each value cast by Frictionless to its schema type."""
         if self._typed is None:
-            from frictionless import FrictionlessException, Resource, Schema
+            from frictionless import FrictionlessException
 
             schema = {k: v for k, v in self.resource["schema"].items() if k != "foreignKeys"}  # checked by validate
             try:
-                resource = Resource(name=self.name, data=[self.header, *(cells for _, cells in self.rows)],
-                                    schema=Schema.from_descriptor(schema))
-                with resource:
-                    self._typed = [(row.row_number, row.to_dict(), row.errors) for row in resource.row_stream]
+                self._typed = _typed_rows(self.name, json.dumps(schema, sort_keys=True), tuple(self.header),
+                                          tuple(tuple(cells) for _, cells in self.rows))
             except FrictionlessException as err:
                 raise InputError(schema_problem(self, err)) from None
         return self._typed
@@ -466,26 +488,19 @@ class DataPackage:
     def schema_problems(self):
         """Each resource's schema checked by Frictionless against the Table Schema (field types, formats and
         constraints), before any table is read: a DataError per problem, naming its JSON path."""
-        from frictionless import Field, FrictionlessException, Schema
-
-        def problems(at, make):
-            try:
-                make()
-            except FrictionlessException as err:
-                notes = [getattr(reason, "note", "") for reason in getattr(err, "reasons", [])] or [err.error.note]
-                return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
-                        for note, prop in map(_split_property, notes)]
-            return []
+        def problems(at, kind, descriptor):
+            return [DataError(f"{self.display} at {at}{_json_path(prop)}", 0, "", note)
+                    for note, prop in map(_split_property, _schema_notes(kind, json.dumps(descriptor, sort_keys=True)))]
 
         found = []
         for number, resource in enumerate(self.descriptor["resources"]):
             at = f"$.resources[{number}].schema"
             fields = resource["schema"]["fields"]
             found += [p for index, spec in enumerate(fields)
-                      for p in problems(f"{at}.fields[{index}]", lambda spec=spec: Field.from_descriptor(spec))]
+                      for p in problems(f"{at}.fields[{index}]", "field", spec)]
             if not found:
                 schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}  # checked above
-                found += problems(at, lambda schema=schema: Schema.from_descriptor(schema))
+                found += problems(at, "schema", schema)
         return found
 
     def folder_problems(self):

@@ -5,7 +5,7 @@ import tempfile
 
 import pytest
 
-from factcheck import data
+from factcheck import data, tables
 from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
 
 
@@ -22,6 +22,9 @@ def pytest_configure(config):
 
     config.hypothesis_home = tempfile.mkdtemp(prefix="pytest-hypothesis-")
     set_hypothesis_home_dir(config.hypothesis_home)
+    # each session types the tables afresh, whatever an earlier one in this process kept
+    tables._typed_rows.cache_clear()
+    tables._schema_notes.cache_clear()
 
 
 def pytest_unconfigure(config):

@@ -1,5 +1,6 @@
 """The build's kernels share typed tables through data.load_table's cache: what it returns must be what a fresh read
 returns, for the bytes on disk now."""
+import datetime
 import json
 import shutil
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from factcheck import config, data
-from factcheck.tables import InputError
+from factcheck.tables import DataPackage, InputError
 
 
 @pytest.fixture
@@ -50,3 +51,32 @@ def test_a_changed_schema_entry_is_typed_afresh(package):
     next(f for f in events["schema"]["fields"] if f["name"] == "date")["type"] = "string"
     package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     assert data.load_table("events", package)["date"].iloc[0] == "2023-10-18"
+
+
+def test_typed_rows_are_reused_for_the_same_schema_and_cells_and_only_for_them(package, monkeypatch):
+    first = DataPackage(package).table("events").typed()
+    with monkeypatch.context() as m:
+        m.setattr("frictionless.Resource", lambda *_, **__: pytest.fail("the same cells were typed again"))
+        assert DataPackage(package).table("events").typed() == first
+    csv = package.parent / "events.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("E001,2023-10-18", "E001,2023-10-19"), encoding="utf-8")
+    edited = DataPackage(package).table("events").typed()
+    assert edited[0][1]["date"] == first[0][1]["date"] + datetime.timedelta(days=1)
+    descriptor = json.loads(package.read_text())
+    next(f for r in descriptor["resources"] if r["name"] == "events" for f in r["schema"]["fields"] if f["name"] == "date")["type"] = "string"
+    package.write_text(json.dumps(descriptor))
+    assert DataPackage(package).table("events").typed()[0][1]["date"] == "2023-10-19"
+
+
+def test_schema_checks_are_reused_for_the_same_descriptor_and_only_for_it(package, monkeypatch):
+    descriptor = json.loads(package.read_text())
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "strin"
+    package.write_text(json.dumps(descriptor))
+    first = DataPackage(package).schema_problems()
+    assert first and "strin" in str(first[0])
+    with monkeypatch.context() as m:
+        m.setattr("frictionless.Field.from_descriptor", lambda *_: pytest.fail("the same descriptor was checked again"))
+        assert DataPackage(package).schema_problems() == first
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "string"
+    package.write_text(json.dumps(descriptor))
+    assert DataPackage(package).schema_problems() == []
