@@ -134,3 +134,35 @@ def test_build_and_notebook_run_inside_the_build_cache_with_their_arguments(monk
     assert cli.main(["notebook", "30_attacks", "a=1"]) == 0
     cache = str(config.BUILD / "cache")
     assert seen == [(["a=1"], 3, True, True, cache), ([], 2, False, False, cache), ("30_attacks", ["a=1"])]
+
+
+def test_the_help_names_every_command_and_option(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: python -m factcheck [-h] [--quiet]")
+    for line in ("--quiet print only errors", "build build report/ (default parameters) or views/<parameters>/",
+                 "notebook execute one notebook into build/notebooks/",
+                 "check-fresh fail if report/ is stale against its inputs",
+                 "views list the built views and whether each is fresh", "params list the parameters",
+                 "validate validate data/", "python -m factcheck check-fresh | views | params | validate"):
+        assert line in text, line
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "[--jobs JOBS] [--force] [NAME=VALUE ...]" in text
+    assert "--force rebuild even if the output is up to date with its inputs" in text
+
+
+def test_ctrl_c_and_kill_stop_a_command_as_an_interrupt(monkeypatch):
+    import signal
+
+    monkeypatch.setattr(cli, "list_views", lambda: None)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.signal(number, signal.SIG_IGN)
+        try:
+            assert cli.main(["views"]) == 0
+            assert signal.getsignal(number) is signal.default_int_handler
+        finally:
+            signal.signal(number, previous)
