@@ -101,3 +101,12 @@ def test_a_chart_becomes_a_percent_encoded_data_uri_that_decodes_to_the_svg():
     uri = svg_data_uri(svg)
     assert uri.startswith("data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22%3E")  # readable, not base64
     assert " " not in uri and "#" not in uri and urllib.parse.unquote(uri.split(",", 1)[1]) == svg
+
+
+def test_markdown_loses_scripts_and_styles_with_their_content_and_links_outside_the_web():
+    from factcheck.pipeline.assemble import sanitise_markdown_html
+
+    html = ('<script>alert(1)</script><style>p{color:red}</style><p>kept</p><a href="http://e.org/">web</a>'
+            '<a href="mailto:a@e.org">mail</a><a href="ftp://e.org/">ftp</a><a href="tel:123">phone</a>')
+    assert sanitise_markdown_html(html) == ('<p>kept</p><a href="http://e.org/">web</a><a href="mailto:a@e.org">mail</a>'
+                                            '<a>ftp</a><a>phone</a>')  # and no rel="noopener noreferrer" added

@@ -145,3 +145,17 @@ def test_the_answer_steps_are_the_agreements_and_handovers_after_publication_up_
     later, steps = summary.answer_steps(events, pd.Timestamp("2024-01-10"), "2024-09-27")
     assert list(later["date"]) == list(pd.to_datetime(["2024-02-01", "2024-03-01", "2024-09-27"]))
     assert list(steps["category"]) == ["handover", "agreement"]
+
+
+def test_the_publication_record_carries_the_article_as_written_and_each_correction():
+    article = frame(title=["T"], authors=["A"], publisher=["DW"], url=["https://dw.com/a"], contact=["desk@dw.com"],
+                    republished_by=["Qantara.de"], date_published=[pd.Timestamp("2024-01-10")])
+    claims = register("supported", "inaccurate", error_in=["", "republication"]).assign(
+        quote=["q", "r"], conclusion=["c", "d"], checked=[pd.Timestamp("2026-11-24")] * 2)
+    corrections = frame(date=pd.to_datetime(["2026-12-01", "2026-11-24"]), kind=["update", "published"], change=["u", "p"])
+    record = summary.publication_record(claims, article, corrections, pd.Timestamp("2024-02-01"), pd.Timestamp("2024-01-10"))
+    assert record["headline"] == summary.headline(claims, "Qantara.de") and "Qantara.de's republication" in record["headline"]
+    assert record["dek"] == summary.dek(claims, pd.Timestamp("2024-02-01"), pd.Timestamp("2024-01-10"))
+    assert (record["article"]["url"], record["article"]["contact"]) == ("https://dw.com/a", "desk@dw.com")
+    assert record["corrections"] == [{"date": "2026-11-24", "kind": "published", "change": "p"},
+                                     {"date": "2026-12-01", "kind": "update", "change": "u"}]
