@@ -166,3 +166,41 @@ def test_ctrl_c_and_kill_stop_a_command_as_an_interrupt(monkeypatch):
             assert signal.getsignal(number) is signal.default_int_handler
         finally:
             signal.signal(number, previous)
+
+
+def test_make_passes_the_jobs_and_the_notebook_in_the_environment_and_a_command_is_required(monkeypatch, capsys):
+    seen = []
+    monkeypatch.setattr(cli, "build", lambda assignments, jobs, progress, force: seen.append(jobs))
+    monkeypatch.setattr(cli, "run_notebook", lambda stem, assignments, progress: seen.append(stem))
+    monkeypatch.setenv("FACTCHECK_JOBS", "5")
+    monkeypatch.setenv("FACTCHECK_NOTEBOOK", "20_troop_levels")
+    assert cli.main(["build"]) == 0 and cli.main(["notebook"]) == 0
+    assert seen == [5, "20_troop_levels"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main([])
+    assert exited.value.code == 2 and "the following arguments are required: command" in capsys.readouterr().err
+
+
+def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(monkeypatch, tmp_path, capsys):
+    from factcheck import validate
+
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    runs = []
+    monkeypatch.setattr(validate, "validate", lambda: runs.append(1) or [])
+    progress = cli.Progress(quiet=False)
+    current = {"data/a.csv": "1", "factcheck/x.py": "2", "params.yml": "3", "notebooks/n.ipynb": "4"}
+    cli.validate_data(progress, current=current)
+    assert capsys.readouterr().out.startswith("validate data/ ...\nvalidate data/: done in ")
+    cli.validate_data(progress, current=current)
+    cli.validate_data(progress, current={**current, "notebooks/n.ipynb": "5"})  # notebooks are not its inputs
+    assert len(runs) == 1 and capsys.readouterr().out == ""
+    for changed in ("data/a.csv", "factcheck/x.py", "params.yml"):
+        cli.validate_data(progress, current={**current, changed: "changed"})
+    cli.validate_data(progress, reuse=False, current=current)
+    assert len(runs) == 5
+    monkeypatch.setattr(validate, "validate", lambda: [validate.DataError("data/a.csv", 3, "date", "not a date")])
+    with pytest.raises(BuildError) as raised:
+        cli.validate_data(progress, reuse=False, current=current)
+    assert str(raised.value).startswith("1 problem(s) in data/:\n")
+    assert str(raised.value).endswith("\nThe build stopped before running any notebook.")
+    assert "data/a.csv row 3, field 'date': not a date" in str(raised.value)
