@@ -10,6 +10,8 @@ NB            ?=
 JOBS          ?= 2
 # pytest-xdist workers for `make test-unit` (0: one process, e.g. to use a debugger)
 TEST_JOBS     ?= 2
+# mutmut name globs to test only some mutants, e.g. MUTANTS='factcheck.summary*' (make mutation)
+MUTANTS       ?=
 
 PY       := $(VENV)/bin/python
 VENV_OK  := $(VENV)/.installed
@@ -188,19 +190,13 @@ bench-peers: $(VENV_OK) system
 	@$(PY) -m factcheck.bench --peers
 
 .PHONY: mutation
-## Mutation testing of the whole package against the unit tests (slow; not part of make test); prints the score per module.
+## Mutation testing of the whole package against the unit tests (slow; not part of make test); prints the score per
+## module. MUTANTS='factcheck.summary*' runs one module's mutants only.
 mutation: $(TEST_OK)
 	@rm -rf mutants  # mutmut keeps old verdicts in mutants/: start afresh for a true score
-	@$(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
-	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null
-	@$(VENV)/bin/mutmut results > mutants/survivors.txt || true
-	@$(VENV)/bin/mutmut results --all true > mutants/results.txt || true
-	@$(PY) -c 'import collections, re; tally = collections.defaultdict(collections.Counter); \
-	  [tally[m.group(1).rsplit(".", 1)[0]].update([m.group(2)]) for m in re.finditer(r"^\s*(\S+): (.+)$$", open("mutants/results.txt").read(), re.M)]; \
-	  score = lambda c: (c["killed"] + c["timeout"], sum(c.values()) - c["skipped"]); \
-	  [print("  %-36s %4d of %4d killed (%5.1f %%)" % (m, *score(c), 100 * score(c)[0] / max(score(c)[1], 1))) for m, c in sorted(tally.items())]'
-	@$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); t = s["total"] - s.get("skipped", 0); \
-	  k = s["killed"] + s.get("timeout", 0); print("mutation score: %d of %d mutants killed (%.1f %%); survivors in mutants/survivors.txt" % (k, t, 100 * k / max(t, 1)))'
+	@mkdir -p mutants && $(VENV)/bin/mutmut run --max-children $(JOBS) $(foreach glob,$(MUTANTS),'$(glob)') > mutants/run.log 2>&1 \
+	  || { tail -n 30 mutants/run.log; echo "mutmut run failed: the whole log is mutants/run.log"; exit 1; }
+	@$(VENV)/bin/mutmut results --all true | $(PY) tests/mutation_score.py mutants/survivors.txt
 
 .PHONY: rebuild
 ## Force a cold build: drop build/ (executed notebooks, caches) and rebuild report/ or the view from scratch.

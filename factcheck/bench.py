@@ -73,7 +73,7 @@ PROJECT_FILES = ("data", "notebooks", "factcheck", "params.yml", "requirements.t
 
 
 def copy_project(destination):
-    """The project's inputs and code, without build/, report/ or views/, sharing this checkout's .venv: a throw-away
+    """The project's inputs and code, without build/, report/ or views/, sharing the running .venv: a throw-away
     project to build in (the benchmarks' and the tests' sandbox). The copy's make must not reinstall the shared .venv
     (run it with `-o .venv/.installed`)."""
     destination = Path(destination)
@@ -84,7 +84,8 @@ def copy_project(destination):
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, destination / name)
-    (destination / ".venv").symlink_to(config.ROOT / ".venv")
+    # the venv running this code: ROOT/.venv, except where ROOT is a copy without one (mutmut's mutants/)
+    (destination / ".venv").symlink_to(sys.prefix)
     return destination
 
 

@@ -26,7 +26,7 @@ def tally(register):
     get = lambda v: int(counts.get(v, 0))  # noqa: E731
     checkable = get("supported") + get("partly_supported") + get("inaccurate")
     wrong = register["verdict"].isin(["partly_supported", "inaccurate"])
-    by_republisher = int((wrong & (register.get("error_in", pd.Series("", index=register.index)) == "republication")).sum())
+    by_republisher = len(republication_errors(register))
     return {"total": len(register), "checkable": checkable, "supported": get("supported"),
             "partly": get("partly_supported"), "inaccurate": get("inaccurate"), "unverifiable": get("unverifiable"),
             "opinion": get("opinion"), "forecast": get("forecast"),

@@ -41,3 +41,39 @@ def test_an_undeclared_notebook_is_refused_with_the_known_ones():
 def test_a_bad_value_is_one_parameter_error_line():
     with pytest.raises(params.ParameterError, match=r"^parameter attack_rate_days=0 is out of range: use 1 to 60$"):
         setup("30_attacks", as_of=params.defaults()["as_of"], attack_rate_days=0)
+
+
+def test_the_inputs_summary_and_the_other_attributes_are_listed(nb):
+    assert ("attacks", len(nb.attacks), len(nb.full["attacks"])) in nb.summary()
+    assert {name for name, *_ in nb.summary()} == {name for name, value in vars(nb).items() if hasattr(value, "columns")}
+    last = repr(nb).splitlines()[-1]
+    assert last.startswith("  also: nb.notebook, ") and "nb.attack_rate_days" in last and "nb.attacks" not in last
+    assert f"(article published {nb.published.date()})" in repr(nb).splitlines()[0]
+
+
+class Shell:
+    def __init__(self, *sources):
+        self.user_ns = {"In": ["", *sources]}
+
+
+def test_papermills_injected_names_are_read_from_the_kernels_history(monkeypatch):
+    import IPython
+
+    from factcheck import notebook
+
+    assert notebook.injected_parameter_names() == set()  # outside a kernel
+    injected = "  # Parameters\nas_of = '2024-01-10'\nbogus = 3\nfirst, second = 1, 2\nattack_rate_days += 1\n"
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell("x = 1", injected, "# Parameters\nlater = 1\n"))
+    assert notebook.injected_parameter_names() == {"as_of", "bogus"}
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell("x = 1"))
+    assert notebook.injected_parameter_names() == set()
+
+
+def test_an_unknown_injected_parameter_is_refused_naming_the_valid_ones(monkeypatch):
+    from factcheck import notebook
+
+    monkeypatch.setattr(notebook, "injected_parameter_names", lambda: {"zeta", "as_of", "alpha", "delta", "kappa", "beta", "omega"})
+    valid = [name for name, entry in params.spec().items() if entry["scope"] == "notebooks"]
+    with pytest.raises(params.ParameterError) as raised:
+        setup("30_attacks")
+    assert str(raised.value) == f"unknown parameter(s) alpha, beta, delta, kappa, omega, zeta; valid parameters: {', '.join(valid)}"

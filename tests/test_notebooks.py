@@ -4,6 +4,8 @@ import ast
 import re
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,7 +14,9 @@ from factcheck import config, params
 from factcheck.pipeline import execute
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
-PYTHON = config.ROOT / ".venv" / "bin" / "python"
+# the tools of the venv running the tests (not ROOT/.venv: under mutmut, ROOT is mutants/)
+PYTHON = Path(sys.executable)
+PAPERMILL = PYTHON.parent / "papermill"
 
 
 def parameters_cell(path):
@@ -55,7 +59,7 @@ def test_code_is_hidden_from_readers_by_tags(path):
 
 
 def test_papermill_help_shows_each_parameters_type_and_description():
-    result = subprocess.run([str(config.ROOT / ".venv" / "bin" / "papermill"), "--help-notebook",
+    result = subprocess.run([str(PAPERMILL), "--help-notebook",
                              str(config.NOTEBOOKS / "30_attacks.ipynb")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     for name, entry in params.spec().items():
@@ -107,7 +111,7 @@ def test_each_notebook_opens_by_naming_the_tables_it_reads(path):
 
 @pytest.mark.kernel
 def test_papermill_refuses_an_unknown_parameter_with_the_valid_names(tmp_path):
-    result = subprocess.run([str(config.ROOT / ".venv" / "bin" / "papermill"), str(config.NOTEBOOKS / "40_expulsion_calls.ipynb"),
+    result = subprocess.run([str(PAPERMILL), str(config.NOTEBOOKS / "40_expulsion_calls.ipynb"),
                              str(tmp_path / "out.ipynb"), "-p", "as_of", "2024-02-01", "-p", "atack_rate_days", "3"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0

@@ -5,16 +5,20 @@ import pytest
 
 from factcheck import config
 from factcheck.pipeline.manifest import input_hashes, manifest_for, sha256
-from factcheck.pipeline.provenance import crate_for
+from factcheck.pipeline.provenance import (CRATE, LICENSE, PROCESS_RUN_CRATE, crate_for, encoding_format, repository_address,
+                                           write_crate)
 from tests.helpers import crate_problems
 
 PARAMETERS = {"as_of": "2024-02-01", "attack_rate_days": 14, "formats": ["html"],
               "site_url": "https://example.org/site/", "repo_url": "https://example.org/repo"}
 
 
-@pytest.fixture(scope="module")
-def crate(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("crate")
+# Built for each test (60 ms), not once per module: mutmut runs, for each mutant, only the tests during which the mutated
+# function ran, and a module fixture runs during the first test alone.
+@pytest.fixture
+def crate(tmp_path):
+    folder = tmp_path / "crate"
+    folder.mkdir()
     (folder / "report.html").write_text("<p>report</p>")
     executed = folder.parent / "executed_30.ipynb"
     executed.write_text('{"cells": []}')
@@ -85,3 +89,50 @@ def test_at_recommended_severity_only_the_documented_warnings_remain(crate, tmp_
     assert not unexplained, unexplained
     readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"`{kind.strip()}" in readme for kind in KNOWN_RECOMMENDED)
+
+
+def test_formats_are_named_by_suffix_and_an_unknown_one_is_octet_stream():
+    assert [encoding_format(name) for name in ("a.csv", "b.ipynb", "c.pdf", "d.jsonld", "e.yml", "f.xlsx", "Makefile")] == [
+        "text/csv", "application/x-ipynb+json", "application/pdf", "application/ld+json", "application/yaml",
+        "application/octet-stream", "application/octet-stream"]
+
+
+def test_inputs_are_addressed_in_the_repository_or_locally_without_one():
+    assert repository_address("https://example.org/repo/", "data/a.csv") == "https://example.org/repo/blob/main/data/a.csv"
+    assert repository_address(None, "data/a.csv") == "#input:data/a.csv"
+    assert repository_address("", "data/a.csv") == "#input:data/a.csv"
+
+
+def test_without_addresses_inputs_and_publisher_get_local_ids_and_two_runs_are_listed(tmp_path):
+    (tmp_path / "report.html").write_text("<p>report</p>")
+    executed = tmp_path / "executed.ipynb"
+    executed.write_text('{"cells": []}')
+    hashes = input_hashes()
+    manifest = manifest_for({**PARAMETERS, "site_url": None, "repo_url": None}, hashes,
+                            {"report.html": sha256(tmp_path / "report.html")})
+    runs = [(config.NOTEBOOKS / "30_attacks.ipynb", executed, {"attack_rate_days": 14, "as_of": "2024-02-01"},
+             [config.DATA / "attacks.csv"]),
+            (config.NOTEBOOKS / "40_expulsion_calls.ipynb", executed, {"attack_rate_days": 14}, [config.DATA / "attacks.csv"])]
+    write_crate(tmp_path, manifest, runs, "Título", "Organisation")
+    text = (tmp_path / CRATE).read_text(encoding="utf-8")
+    assert "Título" in text and text.endswith("}\n")  # readable, not \u-escaped
+    graph = {entity["@id"]: entity for entity in json.loads(text)["@graph"]}
+    assert graph["#publisher"] == {"@id": "#publisher", "@type": "Organization", "name": "Organisation"}
+    assert graph["./"]["publisher"] == graph["./"]["author"] == {"@id": "#publisher"}
+    assert graph["./"]["name"] == "Título" and graph["./"]["identifier"] == f"sha256:{manifest['input_digest']}"
+    data = graph["#input:data/attacks.csv"]
+    assert data["@type"] == "File" and data["sha256"] == hashes["data/attacks.csv"]
+    assert data["encodingFormat"] == "text/csv" and data["contentSize"] == str((config.DATA / "attacks.csv").stat().st_size)
+    notebook = graph["#input:notebooks/30_attacks.ipynb"]
+    assert "url" not in notebook and notebook["version"] == hashes["notebooks/30_attacks.ipynb"][:12]
+    assert notebook["programmingLanguage"] == "Python" and notebook["softwareRequirements"]
+    assert [m["@id"] for m in graph["./"]["mentions"]] == ["#run-30_attacks", "#run-40_expulsion_calls"]
+    run = graph["#run-30_attacks"]
+    assert run["name"] == "Execution of 30_attacks.ipynb" and run["agent"] == {"@id": "#publisher"}
+    assert [o["@id"] for o in run["object"]] == [
+        "#input:data/attacks.csv", "#parameter-as_of-2024-02-01", "#parameter-attack_rate_days-14"]
+    assert graph["#parameter-attack_rate_days-14"]["value"] == "14"  # one entity, shared by both runs
+    assert graph["#executed-30_attacks"]["sha256"] == sha256(executed)
+    assert graph["#executed-30_attacks"]["name"] == "30_attacks.ipynb, executed"
+    assert graph["#executed-30_attacks"]["encodingFormat"] == "application/x-ipynb+json"
+    assert graph["./"]["license"] == {"@id": LICENSE} and graph["./"]["conformsTo"] == {"@id": PROCESS_RUN_CRATE}

@@ -91,7 +91,7 @@ def render_html(notebooks, report_info, claim_reviews):
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     c.CSSHTMLHeaderPreprocessor.enabled = False
-    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_input_prompt = True  # pragma: no mutate (equivalent: a shown input stops the build, below)
     c.HTMLExporter.exclude_output_prompt = True
     c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     c.NbConvertBase.display_data_priority = [CHART, "text/html", "text/markdown", "image/svg+xml",

@@ -81,7 +81,7 @@ def crate_for(manifest, runs, folder, title, organisation):
             values.setdefault((name, value), crate.add(ContextEntity(crate, f"#parameter-{name}-{value}", properties={
                 "@type": "PropertyValue", "name": name, "value": json.dumps(value) if not isinstance(value, str) else value})))
         result = crate.add(ContextEntity(crate, f"#executed-{stem}", properties={
-            "@type": "File", "name": f"{stem}.ipynb, executed", "encodingFormat": encoding_format(".ipynb"),
+            "@type": "File", "name": f"{stem}.ipynb, executed", "encodingFormat": encoding_format(executed),
             "sha256": sha256(executed), "description": "Executed by papermill into build/; assembled into the report."}))
         actions.append(crate.add_action(instrument, identifier=f"#run-{stem}", properties={
             "name": f"Execution of {stem}.ipynb",
