@@ -3,7 +3,9 @@ import pandas as pd
 
 from .vocab import OUTCOME_LABELS, VERDICT_LABELS
 
-CHECKABLE = {"supported", "partly_supported", "inaccurate"}
+# Verdicts that find an error in the text checked, and those that judge it against sources at all.
+WRONG = {"partly_supported", "inaccurate"}
+CHECKABLE = {"supported"} | WRONG
 
 # ClaimReview's numeric scale, 1..5, covers the verdicts on the true–false scale. A verdict off it (unverifiable,
 # opinion, forecast) is rated by its name alone (alternateName), with no number and no scale to misread.

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from .claims import WRONG
 from .data import source_known_dates
 from .tables import DataPackage
 from .validate import DataError
@@ -20,8 +21,6 @@ STRONG_CLASSES = {"primary", "wire", "major_outlet"}
 NO_SOURCE_NEEDED = {"opinion", "unverifiable"}
 # Forecast statuses that score a prediction; a conditional forecast whose trigger never came cannot get them.
 SCORED = {"borne_out", "not_borne_out"}
-# Verdicts that find an error in the text checked.
-WRONG = {"partly_supported", "inaccurate"}
 CLAIM_TEXT = ("conclusion", "explanation", "conflict", "conclusion_at_publication")
 
 

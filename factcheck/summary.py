@@ -25,7 +25,7 @@ def tally(register):
     counts = register["verdict"].value_counts()
     get = lambda v: int(counts.get(v, 0))  # noqa: E731
     checkable = get("supported") + get("partly_supported") + get("inaccurate")
-    wrong = register["verdict"].isin(["partly_supported", "inaccurate"])
+    wrong = register["verdict"].isin(claims_module.WRONG)
     by_republisher = len(republication_errors(register))
     return {"total": len(register), "checkable": checkable, "supported": get("supported"),
             "partly": get("partly_supported"), "inaccurate": get("inaccurate"), "unverifiable": get("unverifiable"),
@@ -37,7 +37,7 @@ def republication_errors(register):
     """The claims whose error the republication we checked introduced: DW's original reads correctly there."""
     if "error_in" not in register:
         return register.iloc[0:0]
-    wrong = register["verdict"].isin(["partly_supported", "inaccurate"])
+    wrong = register["verdict"].isin(claims_module.WRONG)
     return register[wrong & (register["error_in"] == "republication")]
 
 
