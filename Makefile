@@ -8,7 +8,7 @@ FORMATS       ?=
 PARAMS        ?=
 NB            ?=
 JOBS          ?= 2
-# pytest-xdist workers for `make test-unit` (0: one process, e.g. to use a debugger)
+# pytest-xdist workers for `make test` and `make test-unit` (0: one process, e.g. to use a debugger)
 TEST_JOBS     ?= 2
 # mutmut name globs to test only some mutants, e.g. MUTANTS='factcheck.summary*' (make mutation)
 MUTANTS       ?=
@@ -167,7 +167,8 @@ check-publishable: $(VENV_OK)
 ## Check the committed report is fresh, then run the unit tests and the build tests.
 test: $(TEST_OK) system
 	@$(MAKE) --no-print-directory check-fresh
-	$(PY) -m pytest -q -p no:cacheprovider --durations=15 tests
+	@# a test file runs whole on one worker (its tests may build on each other); the workers share each session build
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile --durations=15 tests
 
 .PHONY: test-unit
 ## The fast tests only: those that need no build, no browser and no notebook kernel.

@@ -1,7 +1,10 @@
 """Shared fixtures. Heavy ones (built reports, browsers) are session-scoped and built in temporary project copies:
 no test reads this checkout's build/, report/ or views/."""
+import os
 import shutil
 import tempfile
+import typing
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +14,7 @@ from tests.helpers import copy_project, launch_chromium, offline_supported, run_
 
 # What a test needs (the markers pyproject.toml declares), read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
 NEEDS = {
-    "build": {"standard_report", "early_report", "built", "project"},  # a report built, or make run, in a project copy
+    "build": {"standard_build", "standard_report", "early_report", "built", "project", "prebuilt"},  # a report built, or make run, in a project copy
     "browser": {"browser"},  # Chromium
 }
 
@@ -46,23 +49,58 @@ def project(tmp_path):
     return copy_project(tmp_path / "project")
 
 
+def shared_build(tmp_path_factory, name, *make_args, offline=False):
+    """A project copy built once per `make test`, whichever xdist worker asks first: the others wait for it and
+    reuse it (they share the run's base temporary folder). The copy is read, never changed, by the tests.
+    Returns the project and make's output."""
+    import filelock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's folder sits in the run's
+    project, output = shared / name / "project", shared / name / "make-output.txt"
+    with filelock.FileLock(str(shared / f"{name}.lock")):
+        if not output.exists():
+            shutil.rmtree(project.parent, ignore_errors=True)  # a build that failed in another worker
+            copy_project(project)
+            result = run_make(project, "report", *make_args, offline=offline)
+            assert result.returncode == 0, result.stdout + result.stderr
+            output.write_text(result.stdout + result.stderr, encoding="utf-8")
+    return project, output.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def standard_report(tmp_path_factory):
-    """The standard report built from scratch in a copy of the project."""
-    project = copy_project(tmp_path_factory.mktemp("standard") / "project")
-    result = run_make(project, "report")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+def standard_build(tmp_path_factory):
+    """The standard report built from scratch in a copy of the project, and what that cold build printed."""
+    return shared_build(tmp_path_factory, "standard")
+
+
+@pytest.fixture(scope="session")
+def standard_report(standard_build):
+    return standard_build[0]
+
+
+class EarlyReport(typing.NamedTuple):
+    folder: Path  # the view's folder, views/as_of=<published>
+    as_of: str
+    output: str  # what make printed
 
 
 @pytest.fixture(scope="session")
 def early_report(tmp_path_factory):
-    """The whole report built at the article's publication date, offline, in a copy of the project."""
+    """The whole report built at the article's publication date in a copy of the project, offline where the machine
+    allows it (`unshare --net`)."""
     published = data.load_table("article").iloc[0]["date_published"].date().isoformat()
-    project = copy_project(tmp_path_factory.mktemp("early") / "project")
-    result = run_make(project, "report", f"AS_OF={published}", offline=offline_supported())
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "views" / f"as_of={published}", published
+    project, output = shared_build(tmp_path_factory, "early", f"AS_OF={published}", offline=offline_supported())
+    return EarlyReport(project / "views" / f"as_of={published}", published, output)
+
+
+@pytest.fixture
+def prebuilt(standard_report, tmp_path):
+    """A copy of the built standard project, with its executed notebooks: a build in it runs only what a test changes."""
+    copy = tmp_path / "prebuilt"
+    shutil.copytree(standard_report, copy, symlinks=True)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def executed(request, standard_report, early_report):
     if request.param == "default":
         folder = standard_report / "build" / "report" / "executed"
     else:
-        view, published = early_report
+        view, published, _ = early_report
         folder = view.parent.parent / "build" / f"as_of={published}" / "executed"
     return {path: nbformat.read(folder / path.name, as_version=4) for path in NOTEBOOKS}
 

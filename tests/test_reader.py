@@ -238,16 +238,30 @@ def test_pdf_is_tagged_and_has_a_bookmark_for_every_section(report):
 
 # --- names that match what is seen -----------------------------------------------------------------
 
-# What a control shows: its text without what is hidden from sight (visually hidden or aria-hidden).
-SHOWN_TEXT = """function () {
-  const shown = this.cloneNode(true);
+# What each element that can be a control shows: its text without what is hidden from sight (visually hidden or
+# aria-hidden), for all of them in one call, each element stamped with its index in the list.
+SHOWN_TEXTS = """[...document.querySelectorAll('a, button, summary, [role]')].map((element, index) => {
+  element.dataset.shownIndex = index;
+  const shown = element.cloneNode(true);
   shown.querySelectorAll('.visually-hidden, [aria-hidden=true]').forEach(e => e.remove());
   return shown.textContent;
-}"""
+})"""
 
 
 def _words(text):
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _shown_index_by_backend_node(cdp):
+    """{backend node id: data-shown-index} over the whole DOM, from one DOM.getDocument call."""
+    found, stack = {}, [cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]]
+    while stack:
+        node = stack.pop()
+        attributes = dict(zip(node.get("attributes", [])[::2], node.get("attributes", [])[1::2]))
+        if "data-shown-index" in attributes:
+            found[node["backendNodeId"]] = int(attributes["data-shown-index"])
+        stack.extend(node.get("children", []) + node.get("shadowRoots", []))
+    return found
 
 
 def test_every_link_and_button_is_named_with_what_it_shows(browser, report):
@@ -256,17 +270,18 @@ def test_every_link_and_button_is_named_with_what_it_shows(browser, report):
     ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 1280, "height": 800})
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # controls inside count too
+        shown_texts = page.evaluate(SHOWN_TEXTS)
         cdp = ctx.new_cdp_session(page)
         nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
         controls = [n for n in nodes if not n.get("ignored") and n.get("backendDOMNodeId")
                     and n.get("role", {}).get("value") in ("link", "button", "DisclosureTriangle")]
         assert len(controls) > 1000
+        shown_index = _shown_index_by_backend_node(cdp)
         mismatched, vague = [], []
         for node in controls:
             name = _words(node.get("name", {}).get("value", ""))
-            element = cdp.send("DOM.resolveNode", {"backendNodeId": node["backendDOMNodeId"]})["object"]
-            shown = _words(cdp.send("Runtime.callFunctionOn", {"objectId": element["objectId"], "returnByValue": True,
-                                                              "functionDeclaration": SHOWN_TEXT})["result"]["value"])
+            index = shown_index.get(node["backendDOMNodeId"])
+            shown = _words(shown_texts[index]) if index is not None else ""
             if not shown or shown not in name:
                 mismatched.append((shown, name))
             if re.fullmatch(r"\[(\d+|source)\]", shown) and not re.fullmatch(r"(source )?\[(\d+|source)\] ?: \S.*", name):

@@ -47,7 +47,7 @@ class Edition:
 def edition(request, standard_report, early_report):
     if request.param == "hindsight":
         return Edition(standard_report, standard_report / "report", independent.default_as_of(standard_report))
-    folder, published = early_report
+    folder, published, _ = early_report
     return Edition(folder.parent.parent, folder, published)
 
 
