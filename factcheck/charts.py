@@ -2,8 +2,8 @@
 
 A chart leaves the kernel as its Vega-Lite spec beside an SVG and a PNG of it, which is what JupyterLab (it renders
 Vega-Lite only up to v5), GitHub and nbviewer show, and beside the report's own record of it (CHART_MIMETYPE): a short
-name, a description computed from the data, the id of its data table, and SVG renderings for narrow and wide screens,
-light and dark. The report embeds those pictures and runs no chart code.
+name, a description computed from the data, the id of its data table, and an SVG rendering for narrow and for wide
+screens, each carrying its dark theme inside. The report embeds those pictures and runs no chart code.
 """
 import base64
 import re
@@ -65,10 +65,17 @@ def tidy_svg(svg):
     return re.sub(r"<[^>]+>", tag, svg)
 
 
-def dark_svg(svg):
-    """The dark rendering: the same drawing with every colour swapped for its dark-theme partner (in one pass)."""
+def with_dark_theme(svg):
+    """The light drawing with its dark theme inside, so that one picture serves both themes: on a dark screen, CSS
+    repaints each fill and stroke colour the drawing uses with its dark-theme partner (CSS outranks SVG's presentation
+    attributes). An SVG in an <img> follows the page's colour scheme; `screen and` keeps print light in any browser
+    (Chromium prints it light regardless)."""
     swaps = {light.lower(): dark for light, dark in DARK_COLOURS.items()}
-    return re.sub(r"#[0-9a-fA-F]{6}\b", lambda m: swaps.get(m.group(0).lower(), m.group(0)), svg)
+    used = dict.fromkeys(re.findall(r"\s(fill|stroke)=[\"'](#[0-9a-fA-F]{6})[\"']", svg))
+    rules = "".join(f"[{paint}='{colour}']{{{paint}:{swaps[colour.lower()]}}}"
+                    for paint, colour in used if colour.lower() in swaps)
+    style = f"<style>@media screen and (prefers-color-scheme:dark){{{rules}}}</style>"
+    return re.sub(r"<svg\b[^>]*>", lambda m: m.group(0) + style, svg, count=1)
 
 
 def svg_size(svg):
@@ -119,22 +126,16 @@ class Chart:
     def altair(self, width=WIDE):
         return self.build(width).properties(description=self.description, usermeta={"table": self.table})
 
-    def record(self):
-        renderings = {}
-        for key, width in (("narrow", NARROW), ("wide", WIDE)):
-            spec = self.altair(width).to_dict()
-            svg = render_svg(spec)
-            renderings[key] = dict(zip(("width", "height"), svg_size(svg)), light=svg, dark=dark_svg(svg), spec=spec)
-        return renderings
-
     def _repr_mimebundle_(self, include=None, exclude=None):
-        renderings = self.record()
-        wide = renderings["wide"]
-        data, metadata = static_bundle(wide["spec"], wide["light"])
+        """The notebook's static bundle shows the wide light drawing as it is (a notebook has its own theme); the
+        report's record carries each width's drawing with its dark theme inside."""
+        specs = {key: self.altair(width).to_dict() for key, width in (("narrow", NARROW), ("wide", WIDE))}
+        drawings = {key: render_svg(spec) for key, spec in specs.items()}
+        data, metadata = static_bundle(specs["wide"], drawings["wide"])
         data["text/plain"] = f"<Chart: {self.name}>"
         data[CHART_MIMETYPE] = {"name": self.name, "description": self.description, "table": self.table,
-                                "renderings": {key: {k: v for k, v in r.items() if k != "spec"}
-                                               for key, r in renderings.items()}}
+                                "renderings": {key: dict(zip(("width", "height"), svg_size(svg)),
+                                                         svg=with_dark_theme(svg)) for key, svg in drawings.items()}}
         return data, metadata
 
 

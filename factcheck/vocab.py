@@ -36,7 +36,7 @@ PAPER, INK = "#ffffff", "#1d1d1d"
 PUBLICATION_COLOUR = "#b2182b"
 RULE_COLOUR, LABEL_COLOUR, BAR_COLOUR, NONE_COLOUR, GRID_COLOUR = "#767676", "#444444", "#1d5fb4", "#949494", "#e5e5e5"
 CATEGORY_COLOURS = ["#1d5fb4", "#c45a00", "#0b6e4f", "#9b2f8f", "#4d4d4d", "#b8860b", "#6a3d9a", "#008b8b"]
-# The dark rendering of every chart is its light rendering with these colours swapped (the page's dark paper and ink).
+# On a dark screen every chart repaints these colours with their partners (the page's dark paper and ink).
 DARK_COLOURS = {**{VERDICT_PALETTE["light"][v]: VERDICT_PALETTE["dark"][v] for v in VERDICT_PALETTE["light"]},
                 PAPER: "#15171a", INK: "#e8e6e3",
                 PUBLICATION_COLOUR: "#ff7a85", RULE_COLOUR: "#9a9a9a", LABEL_COLOUR: "#d0d0d0", NONE_COLOUR: "#8a8a8a",

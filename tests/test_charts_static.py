@@ -1,10 +1,13 @@
 """Charts drawn once, at build time: what leaves the kernel, and what the reader gets in Chromium and in the PDF.
 
-The page's charts are pictures (SVG in data: URIs), so each drawing is also opened on its own in Chromium and its text
-measured there: size as shown, overlaps, clipping, contrast against the chart's paper in both themes."""
+The page's charts are pictures (SVG in data: URIs), one per width carrying its dark theme inside, so each drawing is
+also opened on its own in Chromium and its text measured there: size as shown, overlaps, clipping, contrast against the
+chart's paper in both themes."""
 import base64
+import io
 import itertools
 import re
+import subprocess
 from urllib.parse import unquote
 
 import pandas as pd
@@ -12,7 +15,7 @@ import pytest
 import yaml
 
 from factcheck import charts, config
-from factcheck.vocab import DARK_COLOURS, GRID_COLOUR
+from factcheck.vocab import DARK_COLOURS, GRID_COLOUR, PAPER
 from tests.helpers import open_in_context
 
 SCREENS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
@@ -37,9 +40,11 @@ def test_a_chart_leaves_the_kernel_with_its_spec_and_static_renderings(verdict_c
     assert record["description"].startswith("Bar chart of the 7 claims by verdict: 5 supported and 2 inaccurate")
     for key, width in (("narrow", charts.NARROW), ("wide", charts.WIDE)):
         rendering = record["renderings"][key]
-        assert rendering["width"] == width and rendering["light"].startswith("<svg")
-        assert rendering["dark"] == charts.dark_svg(rendering["light"]) != rendering["light"]
-    assert record["renderings"]["wide"]["light"] == data["image/svg+xml"]
+        assert set(rendering) == {"width", "height", "svg"} and rendering["width"] == width
+        assert rendering["svg"].startswith("<svg") and "prefers-color-scheme:dark" in rendering["svg"]
+    # the notebook shows the light drawing as it is; the report's picture is that drawing with its dark theme inside
+    assert "<style>" not in data["image/svg+xml"]
+    assert record["renderings"]["wide"]["svg"] == charts.with_dark_theme(data["image/svg+xml"])
 
 
 def test_rendering_is_byte_identical_across_runs(verdict_chart):
@@ -55,11 +60,13 @@ def test_any_altair_chart_shown_in_a_notebook_carries_a_static_rendering():
     assert {config.VEGA_LITE_MIMETYPE, "image/svg+xml", "image/png"} <= set(bundle)
 
 
-def test_the_dark_rendering_swaps_every_colour_in_one_pass():
-    light = '<svg><rect fill="#FFFFFF"/><text fill="#1d1d1d">a</text><path stroke="#15171a"/></svg>'
-    dark = charts.dark_svg(light)
-    # white becomes the dark paper, which is not then swapped again; an unknown colour stays
-    assert dark == '<svg><rect fill="#15171a"/><text fill="#e8e6e3">a</text><path stroke="#15171a"/></svg>'
+def test_the_dark_theme_repaints_on_screen_each_colour_the_drawing_uses():
+    light = ("<svg width='9'><rect fill='#FFFFFF'/><g fill='none'><text fill='#1d1d1d'>a</text><text fill='#1d1d1d'>b"
+             "</text><path stroke='#FFFFFF' fill='#123456'/></g></svg>")
+    # each colour and paint once, as the drawing spells it; an unknown colour and `none` stay; the drawing is untouched
+    assert charts.with_dark_theme(light) == (
+        "<svg width='9'><style>@media screen and (prefers-color-scheme:dark){[fill='#FFFFFF']{fill:#15171a}"
+        "[fill='#1d1d1d']{fill:#e8e6e3}[stroke='#FFFFFF']{stroke:#15171a}}</style>" + light[len("<svg width='9'>"):])
 
 
 # --- the page --------------------------------------------------------------------------------------------------------
@@ -93,24 +100,30 @@ def _svg(src):
 
 
 MEASURE = """() => { const svg = document.querySelector('svg'), origin = svg.getBoundingClientRect();
-    return {width: origin.width, height: origin.height, texts: [...svg.querySelectorAll('text')].map(t => {
-        const box = t.getBoundingClientRect(), style = getComputedStyle(t);
-        return {text: t.textContent, size: parseFloat(style.fontSize), fill: style.fill,
-                left: box.left - origin.left, right: box.right - origin.left,
-                top: box.top - origin.top, bottom: box.bottom - origin.top}; })}; }"""
+    const painted = [...svg.querySelectorAll('path, line, rect, circle, symbol, polygon')];
+    return {width: origin.width, height: origin.height,
+        paper: getComputedStyle(svg.querySelector(':scope > rect')).fill,
+        texts: [...svg.querySelectorAll('text')].map(t => {
+            const box = t.getBoundingClientRect(), style = getComputedStyle(t);
+            return {text: t.textContent, size: parseFloat(style.fontSize), fill: style.fill,
+                    left: box.left - origin.left, right: box.right - origin.left,
+                    top: box.top - origin.top, bottom: box.bottom - origin.top}; }),
+        marks: painted.flatMap(e => ['fill', 'stroke'].filter(paint => /^#/.test(e.getAttribute(paint) || ''))
+            .map(paint => ({element: e.tagName, paint, colour: getComputedStyle(e)[paint]})))}; }"""
 
 
 @pytest.fixture(scope="module")
 def measured(browser, shown):
-    """Each distinct drawing opened on its own in Chromium: its size and every text element's box, size and fill."""
-    page = browser.new_page()
+    """Each distinct drawing opened on its own in Chromium in each theme: its size and paper, every text element's box,
+    size and fill, and the colour of every mark that names one, as painted."""
     drawings = {}
-    for views in shown.values():
-        for chart in views:
-            if chart["src"] not in drawings:
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)
+        for chart in itertools.chain(*shown.values()):
+            if (chart["src"], scheme) not in drawings:
                 page.set_content(f'<body style="margin:0">{_svg(chart["src"])}</body>')
-                drawings[chart["src"]] = page.evaluate(MEASURE)
-    page.close()
+                drawings[chart["src"], scheme] = page.evaluate(MEASURE)
+        page.close()
     return drawings
 
 
@@ -137,15 +150,38 @@ def test_every_chart_is_drawn_and_visible_at_load(shown):
 
 
 @pytest.mark.build
-def test_light_and_dark_and_narrow_and_wide_drawings_are_chosen_by_the_page(shown):
+def test_one_drawing_per_width_serves_both_themes(report, shown):
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/svg+xml,") == 2 * html.count('<figure class="chart"')
     for screen in SCREENS:
-        light, dark = shown[screen, "light"], shown[screen, "dark"]
-        assert all(a["src"] != b["src"] for a, b in zip(light, dark))
+        assert [c["src"] for c in shown[screen, "light"]] == [c["src"] for c in shown[screen, "dark"]]
     assert all(a["src"] != b["src"] for a, b in zip(shown["phone", "light"], shown["desktop", "light"]))
 
 
+def _papers_shown(page):
+    """The colour most of each chart's picture shows on the screen (its paper), as #rrggbb."""
+    from PIL import Image
+
+    papers = []
+    for picture in page.locator("figure.chart img").all():
+        pixels = Image.open(io.BytesIO(picture.screenshot())).convert("RGB")
+        _, (r, g, b) = max(pixels.getcolors(pixels.width * pixels.height))
+        papers.append(f"#{r:02x}{g:02x}{b:02x}")
+    return papers
+
+
 @pytest.mark.build
-def test_print_takes_the_light_wide_drawing_even_from_a_dark_screen(browser, report, shown):
+def test_a_dark_screen_shows_every_chart_on_the_dark_paper(browser, report):
+    for (screen, viewport), scheme in itertools.product(SCREENS.items(), ("light", "dark")):
+        ctx, page, _ = open_in_context(browser, report / "report.html", viewport=viewport, color_scheme=scheme)
+        papers = _papers_shown(page)
+        ctx.close()
+        paper = PAPER if scheme == "light" else DARK_COLOURS[PAPER]
+        assert len(papers) >= 8 and set(papers) == {paper}, (screen, scheme, papers)
+
+
+@pytest.mark.build
+def test_print_takes_the_wide_drawing_even_from_a_dark_screen(browser, report, shown):
     from factcheck.pipeline.browser import PRINT_VIEWPORT
 
     ctx, page, _ = open_in_context(browser, report / "report.html", viewport=PRINT_VIEWPORT, color_scheme="dark")
@@ -157,10 +193,28 @@ def test_print_takes_the_light_wide_drawing_even_from_a_dark_screen(browser, rep
 
 
 @pytest.mark.build
+def test_charts_print_light_even_from_a_dark_screen(browser, report, tmp_path):
+    """The report's charts, the rest of the page left out, printed to PDF from a dark screen: no dark paper."""
+    from PIL import Image
+
+    ctx, page, _ = open_in_context(browser, report / "report.html", color_scheme="dark")
+    page.evaluate("document.body.replaceChildren(...document.querySelectorAll('figure.chart'))")
+    page.pdf(path=tmp_path / "charts.pdf", format="A4", print_background=True)
+    ctx.close()
+    subprocess.run(["pdftoppm", "-r", "36", "-png", tmp_path / "charts.pdf", tmp_path / "page"], check=True)
+    dark_paper = tuple(int(DARK_COLOURS[PAPER][i:i + 2], 16) for i in (1, 3, 5))
+    pages = [Image.open(png).convert("RGB") for png in sorted(tmp_path.glob("page-*.png"))]
+    assert len(pages) >= 2
+    for number, pixels in enumerate(pages, 1):
+        colours = {colour for _, colour in pixels.getcolors(pixels.width * pixels.height)}
+        assert len(colours) > 1 and dark_paper not in colours, number
+
+
+@pytest.mark.build
 def test_chart_text_is_at_least_12_px_as_shown_at_360_and_1280(shown, measured):
     for (screen, scheme), views in shown.items():
         for chart in views:
-            drawing = measured[chart["src"]]
+            drawing = measured[chart["src"], scheme]
             scale = chart["width"] / drawing["width"]
             smallest = min(t["size"] for t in drawing["texts"]) * scale
             assert smallest >= 12 - 1e-6, (screen, scheme, chart["name"], smallest)
@@ -173,7 +227,7 @@ def _overlap(a, b, slack=0.5):
 
 @pytest.mark.build
 def test_no_chart_text_overlaps_other_text_or_is_clipped(measured):
-    for src, drawing in measured.items():
+    for drawing in measured.values():
         texts = [t for t in drawing["texts"] if t["text"].strip()]
         assert texts
         for text in texts:
@@ -195,19 +249,23 @@ def contrast(a, b):
 
 
 def _hex(colour):
-    colour = colour.strip().lower()
-    if colour.startswith("rgb"):
-        return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"[\d.]+", colour)[:3])
-    return colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:])
+    """A computed CSS colour, rgb(r, g, b), as #rrggbb."""
+    return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"[\d.]+", colour)[:3])
 
 
-def _marks(svg):
-    """(element, fill or stroke colour) of every painted element but text and the paper: from the SVG's attributes."""
-    for element, attributes in re.findall(r"<(path|line|rect|circle|symbol|polygon)\b([^>]*)>", svg):
-        for paint in ("fill", "stroke"):
-            found = re.search(rf"\s{paint}=[\"'](#[0-9a-fA-F]{{3,6}})[\"']", attributes)
-            if found:
-                yield element, paint, _hex(found.group(1)), attributes
+def _colours(drawing):
+    """Every colour a drawing paints, in order: its paper, each text's fill, each mark's fill or stroke."""
+    return [_hex(drawing["paper"])] + [_hex(t["fill"]) for t in drawing["texts"]] + \
+        [_hex(m["colour"]) for m in drawing["marks"]]
+
+
+@pytest.mark.build
+def test_on_a_dark_screen_every_colour_of_a_drawing_is_its_dark_partner(measured):
+    for src in {src for src, _ in measured}:
+        light, dark = _colours(measured[src, "light"]), _colours(measured[src, "dark"])
+        unpartnered = set(light) - set(DARK_COLOURS)
+        assert not unpartnered, f"colours with no dark partner in vocab.DARK_COLOURS: {unpartnered}"
+        assert dark == [DARK_COLOURS[colour] for colour in light]
 
 
 @pytest.mark.build
@@ -215,15 +273,15 @@ def test_chart_text_and_marks_contrast_with_the_chart_paper_in_both_themes(shown
     grid = {GRID_COLOUR, DARK_COLOURS[GRID_COLOUR]}
     for (screen, scheme), views in shown.items():
         for chart in views:
-            svg = _svg(chart["src"])
-            paper = _hex(re.search(r"<rect width=.[\d.]+. height=.[\d.]+. fill=.(#[0-9a-fA-F]+)", svg).group(1))
-            for text in measured[chart["src"]]["texts"]:
+            drawing = measured[chart["src"], scheme]
+            paper = _hex(drawing["paper"])
+            for text in drawing["texts"]:
                 assert contrast(_hex(text["fill"]), paper) >= 4.5, (scheme, chart["name"], text["text"], text["fill"])
             # the grid is a faint guide, not a mark; a ring in the paper's own colour sets a mark off from others
-            marks = [mark for mark in _marks(svg) if mark[2] not in grid and mark[2] != paper]
+            marks = [mark for mark in drawing["marks"] if _hex(mark["colour"]) not in grid | {paper}]
             assert len(marks) >= 10, (scheme, chart["name"])
-            for element, paint, colour, attributes in marks:
-                assert contrast(colour, paper) >= 3, (scheme, chart["name"], element, paint, colour)
+            for mark in marks:
+                assert contrast(_hex(mark["colour"]), paper) >= 3, (scheme, chart["name"], mark)
 
 
 @pytest.mark.build
