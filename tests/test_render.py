@@ -122,3 +122,14 @@ def test_the_contents_list_shows_each_heading_as_the_page_does():
     toc = render.table_of_contents(page)
     assert toc.count("<li>") == 1 and "Contents" not in toc
     assert '<a href="#the-article&#39;s-forecasts">The article&#39;s forecasts &amp; outcomes</a>' in toc
+
+
+def test_print_sets_back_every_colour_the_dark_theme_changes():
+    """Printed from a dark screen, the page is the light one: each variable the dark theme sets, print sets again."""
+    import re
+
+    css = (config.PACKAGE / "templates" / "report" / "report.css").read_text(encoding="utf-8")
+    dark = re.search(r"@media \(prefers-color-scheme: dark\) \{\s*:root \{([^}]*)\}", css).group(1)
+    printed = re.search(r"@media print \{\s*@page \{[^}]*\}\s*:root \{([^}]*)\}", css).group(1)
+    names = lambda block: set(re.findall(r"(--[\w-]+)\s*:", block))
+    assert names(dark) - names(printed) == set()
