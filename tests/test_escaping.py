@@ -1,6 +1,6 @@
 """Every piece the presentation layer renders, fed hostile text in every field that comes from data/: the text reaches
 the page as text, and no element, attribute, comment or link is injected. Parsed here, in a second, without a build;
-the build test (test_build.py) does the same through Chromium on the whole report."""
+the build test (test_build_fresh.py) does the same through Chromium on the whole report."""
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup, Comment

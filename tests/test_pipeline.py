@@ -311,3 +311,21 @@ def test_the_notebooks_that_read_the_most_data_start_first_and_results_keep_note
     outputs = execute.execute_all([tmp_path / f"{s}.ipynb" for s in "abc"], {}, tmp_path / "build", jobs=1)
     assert started == ["b", "c", "a"]
     assert outputs == [tmp_path / "build" / "executed" / f"{s}.ipynb" for s in "abc"]
+
+
+@pytest.mark.parametrize("prints,calls", [(["a", "a"], 2), (["a", "b", "b"], 3), (["a", "b", "c", "c"], 4)])
+def test_the_pdf_is_printed_until_two_prints_in_a_row_agree(prints, calls):
+    from factcheck.pipeline.browser import until_two_agree
+
+    made = iter(prints)
+    printed = []
+    assert until_two_agree(lambda: printed.append(next(made)) or printed[-1]) == prints[-1]
+    assert len(printed) == calls
+
+
+def test_prints_that_never_agree_stop_the_build_with_one_line():
+    from factcheck.pipeline.browser import until_two_agree
+
+    made = iter("abab")
+    with pytest.raises(BuildError, match="4 times and no two prints in a row agreed"):
+        until_two_agree(lambda: next(made), tries=4)
