@@ -1,5 +1,6 @@
 """Unit tests of the pipeline's pure parts: notebooks refused clearly, view names, manifest freshness,
 all-or-nothing publishing, the build lock, fixed PDF metadata and the kernel transport."""
+import hashlib
 import json
 import os
 import shutil
@@ -55,6 +56,16 @@ def test_view_names_list_only_what_differs_from_the_defaults():
     assert cli.view_name({**defaults, "site_url": "https://example.org/a b/"}, defaults) == \
         "site_url=https:%2F%2Fexample.org%2Fa%20b%2F"
     assert cli.output_folder(changed, defaults) == config.VIEWS / "as_of=2024-01-10,formats=html"
+    assert cli.view_name({**defaults, "formats": ["pdf", "html"]}, defaults) == "formats=pdf+html"
+
+
+def test_a_view_name_longer_than_a_folder_may_hold_is_cut_with_a_digest_of_the_whole():
+    fits = {"site_url": "x" * (cli.MAX_VIEW_NAME - len("site_url="))}
+    assert cli.view_name(fits, {}) == "site_url=" + fits["site_url"]
+    too_long = {"site_url": fits["site_url"] + "y"}
+    name = cli.view_name(too_long, {})
+    digest = hashlib.sha256(f"site_url={too_long['site_url']}".encode()).hexdigest()[:16]
+    assert len(name) == cli.MAX_VIEW_NAME and name == f"site_url={'x' * 134},{digest}"
 
 
 def test_the_input_digest_changes_with_any_input_and_not_with_order():
@@ -64,10 +75,11 @@ def test_the_input_digest_changes_with_any_input_and_not_with_order():
     assert manifest.digest_of(hashes) != manifest.digest_of({"a": "1", "c": "2"})
 
 
-def fake_report(folder, parameters):
+def fake_report(folder, parameters, names=("report.html",)):
     folder.mkdir(parents=True)
-    (folder / "report.html").write_text("<p>report</p>")
-    outputs = {"report.html": manifest.sha256(folder / "report.html")}
+    for name in names:
+        (folder / name).write_text(f"<p>{name}</p>")
+    outputs = {name: manifest.sha256(folder / name) for name in names}
     (folder / "manifest.json").write_text(json.dumps(manifest.manifest_for(parameters, manifest.input_hashes(), outputs)))
     return folder
 
@@ -297,6 +309,16 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_a_log(tmp_pat
     assert err.count("\n") == 1 and "RuntimeError: something nobody expected" in err and "Traceback" not in err
     assert str(tmp_path / "error.log") in err or "error.log" in err
     assert "Traceback" in (tmp_path / "error.log").read_text() and "second line" in (tmp_path / "error.log").read_text()
+    monkeypatch.setattr(cli, "ERROR_LOG", tmp_path / "build" / "logs" / "error.log")  # its folders made as needed
+
+    def broken_silently(*args):
+        raise RuntimeError
+
+    monkeypatch.setattr(cli, "build", broken_silently)
+    assert cli.main(["build"]) == 1
+    assert capsys.readouterr().err == (f"BUILD FAILED unexpectedly: RuntimeError:  (traceback in {tmp_path}/build/logs/"
+                                       "error.log). The previous report is unchanged.\n")
+    assert "RuntimeError" in (tmp_path / "build" / "logs" / "error.log").read_text()
 
 
 def test_the_notebooks_that_read_the_most_data_start_first_and_results_keep_notebook_order(tmp_path, monkeypatch):
