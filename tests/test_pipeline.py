@@ -111,6 +111,28 @@ def test_swap_in_replaces_the_whole_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
 
 
+def test_a_first_view_is_staged_as_a_hidden_sibling_in_a_views_folder_made_for_it(tmp_path):
+    out = tmp_path / "views" / "as_of=2024-01-10"
+    staging = publish.staging_folder(out)
+    assert staging.parent == out.parent and staging.name.startswith(".as_of=2024-01-10.staging-")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert staging.stat().st_mode & 0o777 == 0o777 & ~umask  # readable as any published folder, not owner-only
+    publish.swap_in(staging, out)
+    assert [p.name for p in out.parent.iterdir()] == ["as_of=2024-01-10"]
+
+
+def test_without_an_exchange_two_renames_publish_and_the_old_report_is_deleted(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "exchange", lambda first, second: False)
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.html").write_text("old")
+    staging = publish.staging_folder(out)
+    (staging / "report.html").write_text("new")
+    publish.swap_in(staging, out)
+    assert [p.name for p in tmp_path.iterdir()] == ["report"] and (out / "report.html").read_text() == "new"
+
+
 def test_a_failed_swap_puts_the_previous_report_back(tmp_path, monkeypatch):
     out = tmp_path / "report"
     out.mkdir()
@@ -323,6 +345,26 @@ def test_the_execution_key_changes_with_the_notebook_its_data_the_package_templa
     undeclared = config.DATA / "troop_levels.csv"
     monkeypatch.setattr(execute, "sha256", lambda p: "edited" if p == undeclared else real_sha(p))
     assert execute.execution_key(notebook, {"as_of": "2026-05-02"}) == base
+
+
+def test_the_execution_key_ignores_the_order_of_the_parameters_and_follows_a_cell_id(tmp_path):
+    """A cell's id names the injected parameters cell in the executed copy, so a new id reruns the notebook."""
+    source = tmp_path / "40_expulsion_calls.ipynb"
+    shutil.copy(config.NOTEBOOKS / source.name, source)
+    parameters = {"as_of": "2026-05-02", "attack_rate_days": 7}
+    base = execute.execution_key(source, parameters)
+    assert execute.execution_key(source, dict(reversed(parameters.items()))) == base
+    nb = nbformat.read(source, as_version=4)
+    next(c for c in nb.cells if c.cell_type == "code").id = "renamed-cell"
+    nbformat.write(nb, source)
+    assert execute.execution_key(source, parameters) != base
+
+
+def test_a_notebook_that_reads_the_article_table_also_depends_on_the_article_text(monkeypatch):
+    monkeypatch.setattr(config, "NOTEBOOK_INPUTS", {"with": ["claims", "article"], "without": ["claims"]})
+    claims = execute.declared_inputs("without")
+    assert claims[0] == config.DATAPACKAGE and config.ARTICLE_TEXT not in claims
+    assert execute.declared_inputs("with")[-1] == config.ARTICLE_TEXT
 
 
 def test_editing_markdown_keeps_the_key_and_refresh_prose_copies_it_into_the_executed_copy(tmp_path):
