@@ -78,6 +78,11 @@ def test_resolved_parameters_are_cached_and_an_unreadable_cache_is_rebuilt(monke
     cli.resolved(["n=1"], {**current, "data/a.csv": "3"}, environ={})
     cli.resolved(["n=2"], current, environ={})
     assert len(calls) == 6
+    cli.resolved(["n=1"], {**current, "factcheck/params.py": "changed"}, environ={})  # the code that resolves them
+    assert len(calls) == 8
+    cli.resolved(["n=1", "m=2"], current, environ={})
+    cli.resolved(["m=2", "n=1"], current, environ={})  # the same parameters in another order
+    assert len(calls) == 10
     cache.write_text("{not json")
     assert cli.resolved(["n=1"], current, environ={}) == expected
     assert capsys.readouterr().err == f"{cache} could not be read: discarded and rebuilt\n"
@@ -233,7 +238,9 @@ def test_make_passes_the_jobs_and_the_notebook_in_the_environment_and_a_command_
 def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(monkeypatch, tmp_path, capsys):
     from factcheck import validate
 
-    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(config, "BUILD", tmp_path / "project" / "build")  # its folders made as needed
+    monkeypatch.setattr(config, "DATA", tmp_path / "data")
+    config.DATA.mkdir()
     runs = []
     monkeypatch.setattr(validate, "validate", lambda: runs.append(1) or [])
     progress = cli.Progress(quiet=False)
@@ -251,6 +258,12 @@ def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(mo
     before = len(runs)
     cli.validate_data(progress, reuse=False, current=current)
     assert len(runs) == before + 1
+    (config.DATA / "new_folder").mkdir()  # not a regular file, so not among the input hashes, but validation sees it
+    cli.validate_data(progress, current=current)
+    assert len(runs) == before + 2
+    monkeypatch.setattr(config, "DATA", tmp_path / "missing")  # validation, not its key, says data/ is missing
+    cli.validate_data(progress, current=current)
+    assert len(runs) == before + 3
     monkeypatch.setattr(validate, "validate", lambda: [validate.DataError("data/a.csv", 3, "date", "not a date")])
     with pytest.raises(BuildError) as raised:
         cli.validate_data(progress, reuse=False, current=current)
