@@ -7,6 +7,7 @@ import pytest
 
 from factcheck import cli, config
 from factcheck.pipeline import BuildError
+from tests.test_pipeline import fake_report
 
 
 def test_progress_names_each_step_then_its_duration_and_is_silent_when_quiet(capsys):
@@ -36,6 +37,10 @@ def test_make_variables_become_parameters_naming_the_variable_they_came_from():
 
 def test_a_first_word_without_equals_stays_a_word_of_its_own():
     assert cli._split_params("html formats=a b") == ["html", "formats=a b"]
+
+
+def test_a_word_without_equals_continues_the_value_just_before_it():
+    assert cli._split_params("formats=html pdf a=1 b=x y") == ["formats=html pdf", "a=1", "b=x y"]
 
 
 def test_a_name_without_a_value_and_the_same_value_twice_are_accepted():
@@ -73,6 +78,11 @@ def test_resolved_parameters_are_cached_and_an_unreadable_cache_is_rebuilt(monke
     cli.resolved(["n=1"], {**current, "data/a.csv": "3"}, environ={})
     cli.resolved(["n=2"], current, environ={})
     assert len(calls) == 6
+    cli.resolved(["n=1"], {**current, "factcheck/params.py": "changed"}, environ={})  # the code that resolves them
+    assert len(calls) == 8
+    cli.resolved(["n=1", "m=2"], current, environ={})
+    cli.resolved(["m=2", "n=1"], current, environ={})  # the same parameters in another order
+    assert len(calls) == 10
     cache.write_text("{not json")
     assert cli.resolved(["n=1"], current, environ={}) == expected
     assert capsys.readouterr().err == f"{cache} could not be read: discarded and rebuilt\n"
@@ -91,6 +101,50 @@ def test_views_are_listed_with_their_freshness_and_outputs(monkeypatch, tmp_path
     assert capsys.readouterr().out == (
         f"{tmp_path}/as_of=2024-02-01/  STALE: {tmp_path}/as_of=2024-02-01/manifest.json is missing or unreadable  "
         "(nothing)\n")
+
+
+def test_a_fresh_view_lists_its_outputs_and_a_stale_one_its_first_problem(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(config, "VIEWS", tmp_path)
+    fake_report(tmp_path / "as_of=2024-01-10", {"as_of": "2024-01-10"}, ["report.html", "claimreview.jsonld"])
+    stale = fake_report(tmp_path / "as_of=2024-02-01", {"as_of": "2024-02-01"})
+    (stale / "report.html").write_text("edited by hand")
+    cli.list_views()
+    assert capsys.readouterr().out == (
+        f"{tmp_path}/as_of=2024-01-10/  fresh  (report.html, claimreview.jsonld)\n"
+        f"{tmp_path}/as_of=2024-02-01/  STALE: {stale}/report.html does not match its hash in the manifest "
+        "(edited by hand or half-written)  (report.html)\n")
+
+
+@pytest.fixture
+def standard_parameters(monkeypatch, tmp_path):
+    """params.yml's defaults stand at as_of=2024-03-01 (resolving the real ones reads every table), while make passes
+    AS_OF=2024-01-10."""
+    from factcheck import params
+
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(params, "resolve", lambda overrides: {"as_of": "2024-03-01", **overrides})
+    monkeypatch.setenv("FACTCHECK_AS_OF", "2024-01-10")
+    return {"as_of": "2024-03-01"}
+
+
+def test_the_freshness_check_holds_report_to_the_standard_parameters_whatever_make_was_given(
+        standard_parameters, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(config, "REPORT", fake_report(tmp_path / "report", standard_parameters))
+    assert cli.main(["check-fresh"]) == 0
+    assert capsys.readouterr().out == "report/ is up to date with its inputs\n"
+
+
+def test_the_freshness_check_names_every_problem_of_a_stale_report_one_a_line(
+        standard_parameters, monkeypatch, tmp_path, capsys):
+    report = fake_report(tmp_path / "report", {"as_of": "2024-01-10"})
+    (report / "stray.txt").write_text("")
+    monkeypatch.setattr(config, "REPORT", report)
+    assert cli.main(["check-fresh"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "BUILD FAILED: the committed report is stale:\n"
+        "  it was built with parameters {'as_of': '2024-01-10'}, not {'as_of': '2024-03-01'}\n"
+        f"  {report}/stray.txt is not listed in the manifest\n"
+        "Run `make report`")
 
 
 def test_a_stale_report_fails_the_freshness_check_saying_what_to_commit(monkeypatch, tmp_path, capsys):
@@ -184,7 +238,9 @@ def test_make_passes_the_jobs_and_the_notebook_in_the_environment_and_a_command_
 def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(monkeypatch, tmp_path, capsys):
     from factcheck import validate
 
-    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(config, "BUILD", tmp_path / "project" / "build")  # its folders made as needed
+    monkeypatch.setattr(config, "DATA", tmp_path / "data")
+    config.DATA.mkdir()
     runs = []
     monkeypatch.setattr(validate, "validate", lambda: runs.append(1) or [])
     progress = cli.Progress(quiet=False)
@@ -202,6 +258,12 @@ def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(mo
     before = len(runs)
     cli.validate_data(progress, reuse=False, current=current)
     assert len(runs) == before + 1
+    (config.DATA / "new_folder").mkdir()  # not a regular file, so not among the input hashes, but validation sees it
+    cli.validate_data(progress, current=current)
+    assert len(runs) == before + 2
+    monkeypatch.setattr(config, "DATA", tmp_path / "missing")  # validation, not its key, says data/ is missing
+    cli.validate_data(progress, current=current)
+    assert len(runs) == before + 3
     monkeypatch.setattr(validate, "validate", lambda: [validate.DataError("data/a.csv", 3, "date", "not a date")])
     with pytest.raises(BuildError) as raised:
         cli.validate_data(progress, reuse=False, current=current)

@@ -196,6 +196,13 @@ def test_a_statement_is_lower_than_earlier_only_below_an_earlier_days_highest_to
     assert list(context.lower_than_earlier(statements)) == [False, False, False, True, False, False]
 
 
+def test_a_total_equal_to_an_earlier_one_is_no_fall_and_the_marks_keep_the_statements_index():
+    statements = frame(series_id=["p", "p", "p"], date=dates("2024-01-01", "2024-01-05", "2024-01-09"),
+                       total=pd.array([10, 10, 9], dtype="Int64")).set_axis([7, 3, 5])
+    lower = context.lower_than_earlier(statements)
+    assert list(lower.index) == [7, 3, 5] and list(lower) == [False, False, True]
+
+
 def test_a_dropped_earlier_statement_takes_its_mark_away():
     statements = frame(series_id=["p", "p"], date=dates("2024-02-08", "2024-02-14"), total=pd.array([170, 165], dtype="Int64"))
     assert list(context.lower_than_earlier(statements)) == [False, True]

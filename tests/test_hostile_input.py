@@ -549,11 +549,16 @@ def test_a_full_disk_is_named_as_one(monkeypatch, capsys):
     assert capsys.readouterr().err == ("BUILD FAILED: the disk is full (No space left on device: build/cache/x): free "
                                        "some space (`make clean` removes build/) and run again. The previous report is "
                                        "unchanged.\n")
+    nameless = OSError(errno.ENOSPC, "No space left on device")  # no file named: it was writing
+    assert _failing_build(monkeypatch, nameless) == 1
+    assert capsys.readouterr().err.startswith("BUILD FAILED: the disk is full (No space left on device: writing): free")
 
 
 def test_a_notebook_is_chosen_by_name_never_by_path(capsys):
     assert cli.main(["notebook", "../notebooks/30_attacks"]) == 1
-    assert capsys.readouterr().err.startswith("BUILD FAILED: no notebook '../notebooks/30_attacks': choose one of 00_summary")
+    declared = ", ".join(sorted(config.NOTEBOOK_INPUTS))
+    assert capsys.readouterr().err == (f"BUILD FAILED: no notebook '../notebooks/30_attacks': choose one of {declared}\n"
+                                       "The previous report is unchanged.\n")
 
 
 def test_an_interrupted_build_leaves_no_asyncio_noise(monkeypatch, capsys, caplog):

@@ -241,8 +241,10 @@ def test_volatile_metadata_is_stripped():
     nb.metadata["papermill"] = {"start_time": "now"}
     nb.cells[0].metadata["execution"] = {"iopub.status.busy": "now"}
     nb.cells[0].metadata["papermill"] = {"duration": 1}
+    nb.metadata["kernelspec"] = {"name": "python3", "env": {"PATH": "/home/someone/bin"}}
     text = json.dumps(execute.strip_volatile(nb))
-    assert "now" not in text and "duration" not in text
+    assert "now" not in text and "duration" not in text and "/home/someone" not in text
+    assert nb.metadata["kernelspec"] == {"name": "python3"}
 
 
 def test_the_injected_parameters_cell_gets_an_id_from_the_parameters_cell():
@@ -251,6 +253,9 @@ def test_the_injected_parameters_cell_gets_an_id_from_the_parameters_cell():
     other_id = nb.cells[2].id
     stripped = execute.strip_volatile(nb)
     assert stripped.cells[1].id == "abc123-injected" and stripped.cells[2].id == other_id
+    untagged = nbformat.v4.new_markdown_cell("prose")  # no tags at all
+    without_parameters = execute.strip_volatile(notebook_with(untagged, code_cell(["injected-parameters"])))
+    assert without_parameters.cells[1].id == "parameters-injected"
 
 
 def test_forecasts_without_a_judgement_yet_are_too_early_to_tell():

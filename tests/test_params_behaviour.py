@@ -230,7 +230,12 @@ def test_the_list_command_reads_the_project_params_file_by_default(capsys):
 def test_list_is_the_only_command(capsys):
     with pytest.raises(SystemExit) as raised:
         params.main(["show"])
-    assert raised.value.code == 2 and "invalid choice: 'show'" in capsys.readouterr().err
+    assert raised.value.code == 2 and "argument command: invalid choice: 'show'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        params.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "{list} List the report parameters, their defaults and meanings. positional arguments" in text
+    assert "--params-file PARAMS_FILE the parameter definitions" in text
 
 
 def test_a_yaml_error_without_a_position_names_the_file_and_the_problem(tmp_path):

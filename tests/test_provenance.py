@@ -116,6 +116,7 @@ def test_without_addresses_inputs_and_publisher_get_local_ids_and_two_runs_are_l
     write_crate(tmp_path, manifest, runs, "Título", "Organisation")
     text = (tmp_path / CRATE).read_text(encoding="utf-8")
     assert "Título" in text and text.endswith("}\n")  # readable, not \u-escaped
+    assert text.startswith('{\n  "@context": ') and '\n    {\n      "@id": ' in text  # indented by two spaces a level
     graph = {entity["@id"]: entity for entity in json.loads(text)["@graph"]}
     assert graph["#publisher"] == {"@id": "#publisher", "@type": "Organization", "name": "Organisation"}
     assert graph["./"]["publisher"] == graph["./"]["author"] == {"@id": "#publisher"}

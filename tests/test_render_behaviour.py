@@ -297,6 +297,13 @@ def test_setting_the_addresses_fills_in_the_canonical_url_the_sharing_url_and_th
     assert "https://example.org/site/report.html" in info["html"]["appendix"]
 
 
+def test_the_report_address_is_a_site_url_naming_a_page_or_the_site_s_report_html():
+    assert render.report_address("https://example.org/fact-check.html") == "https://example.org/fact-check.html"
+    for site in ("https://example.org/site", "https://example.org/site/", "https://example.org/site//"):
+        assert render.report_address(site) == "https://example.org/site/report.html"
+    assert render.report_address(None) is None
+
+
 def test_an_http_address_is_upgraded_only_where_its_host_is_known_to_serve_https():
     sources = frame(source_id=["s1", "s2", "s3"], url=["http://a.example/x", "https://a.example/y", "http://b.example/z"]
                     ).set_index("source_id")

@@ -107,6 +107,23 @@ def test_command_line_fails_and_names_the_problem(data_dir, capsys):
     assert "data/attacks.csv row 2, field 'total'" in capsys.readouterr().err
 
 
+def test_the_command_line_checks_data_by_default_and_lists_every_problem_one_a_line(monkeypatch, capsys):
+    checked = []
+    monkeypatch.setattr(validate, "validate", lambda package: checked.append(package) or [])
+    assert validate.main([]) == 0
+    assert checked == [str(config.DATAPACKAGE)]
+    assert capsys.readouterr().out == f"data/ is valid ({len(json.loads(config.DATAPACKAGE.read_text())['resources'])} tables)\n"
+    monkeypatch.setattr(validate, "validate", lambda package: [validate.DataError("data/a.csv", 2, "x", "first"),
+                                                               validate.DataError("data/a.csv", 3, "x", "second")])
+    assert validate.main([]) == 1
+    assert capsys.readouterr().err == ("2 problem(s) in data/:\ndata/a.csv row 2, field 'x': first\n"
+                                       "data/a.csv row 3, field 'x': second\n"
+                                       "The build stopped before running any notebook; report/ is unchanged.\n")
+    with pytest.raises(SystemExit):
+        validate.main(["--help"])
+    assert "Validate data/ before any notebook runs" in capsys.readouterr().out
+
+
 # --- hostile and malformed input ------------------------------------------------------------------
 
 def messages(data_dir):
