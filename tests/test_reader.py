@@ -63,6 +63,24 @@ def test_the_reading_path_with_evidence_closed_is_a_length_a_person_can_finish(b
         ctx.close()
 
 
+def test_the_verdict_filter_shows_only_with_javascript_and_keeps_the_rows_of_the_chosen_verdict(browser, report):
+    for scripted in (False, True):
+        ctx, page, _ = open_in_context(browser, report / "report.html", java_script_enabled=scripted,
+                                       viewport={"width": 1280, "height": 800})
+        try:
+            box = page.locator(".glance .filter")
+            assert box.is_visible() == scripted  # without the script the buttons would do nothing
+            if scripted:
+                rows = page.locator(".glance tbody tr")
+                verdict = rows.first.get_attribute("data-verdict")
+                box.locator(f"input[value={verdict}]").check()
+                shown = [rows.nth(i).get_attribute("data-verdict") for i in range(rows.count()) if rows.nth(i).is_visible()]
+                assert shown and set(shown) == {verdict}
+                assert page.locator(".filter-status").text_content() == f"Showing {len(shown)} of {rows.count()} claims."
+        finally:
+            ctx.close()
+
+
 def test_contents_are_reachable_from_the_first_screen_on_a_phone_and_within_ten_tab_stops(browser, report):
     ctx, page, _ = open_in_context(browser, report / "report.html", viewport={"width": 390, "height": 844})
     try:
