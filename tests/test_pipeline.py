@@ -100,14 +100,18 @@ def test_a_fresh_report_has_no_stale_reasons_and_each_kind_of_staleness_is_named
     assert "params.yml changed since the report was built" in manifest.stale_reasons(folder, parameters)
 
 
-def test_swap_in_replaces_the_whole_folder(tmp_path):
+@pytest.mark.parametrize("can_exchange", [True, False], ids=["one exchange", "two renames"])
+def test_swap_in_replaces_the_whole_folder_and_deletes_the_old_one(tmp_path, monkeypatch, can_exchange):
+    if not can_exchange:
+        monkeypatch.setattr(publish, "exchange", lambda first, second: False)
     out = tmp_path / "report"
     out.mkdir()
     (out / "old.pdf").write_text("old")
+    (out / "report.html").write_text("old")
     staging = publish.staging_folder(out)
     (staging / "report.html").write_text("new")
     publish.swap_in(staging, out)
-    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"] and (out / "report.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
 
 
@@ -120,17 +124,6 @@ def test_a_first_view_is_staged_as_a_hidden_sibling_in_a_views_folder_made_for_i
     assert staging.stat().st_mode & 0o777 == 0o777 & ~umask  # readable as any published folder, not owner-only
     publish.swap_in(staging, out)
     assert [p.name for p in out.parent.iterdir()] == ["as_of=2024-01-10"]
-
-
-def test_without_an_exchange_two_renames_publish_and_the_old_report_is_deleted(tmp_path, monkeypatch):
-    monkeypatch.setattr(publish, "exchange", lambda first, second: False)
-    out = tmp_path / "report"
-    out.mkdir()
-    (out / "report.html").write_text("old")
-    staging = publish.staging_folder(out)
-    (staging / "report.html").write_text("new")
-    publish.swap_in(staging, out)
-    assert [p.name for p in tmp_path.iterdir()] == ["report"] and (out / "report.html").read_text() == "new"
 
 
 def test_a_failed_swap_puts_the_previous_report_back(tmp_path, monkeypatch):
