@@ -471,10 +471,11 @@ def test_a_key_given_twice_in_params_yml_is_refused_with_both_lines(tmp_path):
 # --- recovery ---------------------------------------------------------------------------------------------------
 
 SLEEPY_BUILD = """
-import sys
+import signal, sys
 from pathlib import Path
 from factcheck import config
 from factcheck.pipeline import execute
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as the command line does: an xdist worker ignores SIGINT
 folder, names = Path(sys.argv[1]), sys.argv[2:]
 for name in names:
     config.NOTEBOOK_INPUTS[name] = []
