@@ -69,14 +69,10 @@ def shared_build(tmp_path_factory, name, *make_args, offline=False):
     return project, output.read_text(encoding="utf-8")
 
 
-def standard_build_of(tmp_path_factory):
-    """The standard report built from scratch in a copy of the project, and what that cold build printed."""
-    return shared_build(tmp_path_factory, "standard")
-
-
 @pytest.fixture(scope="session")
 def standard_build(tmp_path_factory):
-    return standard_build_of(tmp_path_factory)
+    """The standard report built from scratch in a copy of the project, and what that cold build printed."""
+    return shared_build(tmp_path_factory, "standard")
 
 
 @pytest.fixture(scope="session")
@@ -90,29 +86,13 @@ class EarlyReport(typing.NamedTuple):
     output: str  # what make printed
 
 
-def published():
-    return data.load_table("article").iloc[0]["date_published"].date().isoformat()
-
-
-def early_build(tmp_path_factory):
-    """The whole report built at the article's publication date in a copy of the project, offline where the machine
-    allows it (`unshare --net`)."""
-    return shared_build(tmp_path_factory, "early", f"AS_OF={published()}", offline=offline_supported())
-
-
 @pytest.fixture(scope="session")
 def early_report(tmp_path_factory):
-    project, output = early_build(tmp_path_factory)
-    return EarlyReport(project / "views" / f"as_of={published()}", published(), output)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def shared_builds_side_by_side(request, tmp_path_factory):
-    """With two workers and build tests to run, the first worker makes the standard build before anything else and
-    the second the early one: neither waits for the other's."""
-    first_build = {"gw0": standard_build_of, "gw1": early_build}.get(os.environ.get("PYTEST_XDIST_WORKER"))
-    if first_build and any(item.get_closest_marker("build") for item in request.session.items):
-        first_build(tmp_path_factory)
+    """The whole report built at the article's publication date in a copy of the project, offline where the machine
+    allows it (`unshare --net`)."""
+    published = data.load_table("article").iloc[0]["date_published"].date().isoformat()
+    project, output = shared_build(tmp_path_factory, "early", f"AS_OF={published}", offline=offline_supported())
+    return EarlyReport(project / "views" / f"as_of={published}", published, output)
 
 
 @pytest.fixture
