@@ -24,7 +24,7 @@ def argument(article, register):
 def tally(register):
     counts = register["verdict"].value_counts()
     get = lambda v: int(counts.get(v, 0))  # noqa: E731
-    checkable = get("supported") + get("partly_supported") + get("inaccurate")
+    checkable = sum(get(verdict) for verdict in claims_module.CHECKABLE)
     wrong = register["verdict"].isin(claims_module.WRONG)
     by_republisher = len(republication_errors(register))
     return {"total": len(register), "checkable": checkable, "supported": get("supported"),
