@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import data, tables
-from tests.helpers import copy_project, launch_chromium, offline_supported, run_make
+from tests.helpers import copy_built, copy_project, launch_chromium, offline_supported, run_make
 
 
 # What a test needs (the markers pyproject.toml declares), read from the fixtures it uses: `make test-unit` leaves out what needs a build or a browser.
@@ -97,10 +97,7 @@ def early_report(tmp_path_factory):
 
 @pytest.fixture
 def prebuilt(standard_report, tmp_path):
-    """A copy of the built standard project, with its executed notebooks: a build in it runs only what a test changes."""
-    copy = tmp_path / "prebuilt"
-    shutil.copytree(standard_report, copy, symlinks=True)
-    return copy
+    return copy_built(standard_report, tmp_path / "prebuilt")
 
 
 @pytest.fixture(scope="session")

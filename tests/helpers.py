@@ -1,11 +1,18 @@
 """Test helpers: throw-away copies of the project, make runs inside them, the report in a browser."""
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 from factcheck.bench import copy_project  # noqa: F401 (used by the tests)
 from factcheck.pipeline.browser import launch_chromium, open_report, structure_figures, unshown_charts  # noqa: F401 (used by the tests)
+
+def copy_built(project, destination):
+    """A copy of a built project, with its executed notebooks and its .venv link: a build in it runs only what changed."""
+    shutil.copytree(project, destination, symlinks=True)
+    return destination
+
 
 def run_make(project, *args, offline=False, timeout=900, env=None):
     """`make` in a project copy, running that copy's code; with offline=True in a network namespace with no interface up."""

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from factcheck import config
-from tests.helpers import copy_project, digests, fake_previous_report, rewrite_csv, run_make
+from tests.helpers import copy_built, copy_project, digests, fake_previous_report, rewrite_csv, run_make
 
 
 def executed_in(output):
@@ -100,9 +100,7 @@ def test_a_cold_build_runs_every_notebook_and_writes_every_format(standard_build
 @pytest.fixture(scope="module")
 def built(standard_report, tmp_path_factory):
     """A copy of the built standard project that the tests below edit, in order."""
-    project = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(standard_report, project, symlinks=True)
-    return project
+    return copy_built(standard_report, tmp_path_factory.mktemp("built") / "project")
 
 
 def test_a_second_build_does_nothing(built):
@@ -114,7 +112,7 @@ def test_a_second_build_does_nothing(built):
 def test_a_moved_copy_of_a_built_project_runs_no_notebook_again(built, tmp_path):
     """Execution keys name files relative to the project: a project copied or moved elsewhere reuses its notebooks."""
     moved = tmp_path / "elsewhere" / "project"
-    shutil.copytree(built, moved, symlinks=True)
+    copy_built(built, moved)
     shutil.rmtree(moved / "report")  # else the build stops at "up to date" before any key is compared
     result = run_make(moved, "report")
     assert result.returncode == 0, result.stderr
