@@ -97,6 +97,12 @@ def test_a_cold_build_runs_every_notebook_and_writes_every_format(standard_build
     assert "wrote report/:" in output and "report/report.pdf" in output
 
 
+def test_the_report_carries_no_time_or_id_of_the_run_that_built_it(standard_report):
+    html = (standard_report / "report" / "report.html").read_text(encoding="utf-8")
+    for volatile in ('"start_time"', '"end_time"', '"duration"', "kernel_id", '"iopub.'):
+        assert volatile not in html, volatile
+
+
 @pytest.fixture(scope="module")
 def built(standard_report, tmp_path_factory):
     """A copy of the built standard project that the tests below edit, in order."""
@@ -132,7 +138,9 @@ def test_changing_one_notebook_reexecutes_only_that_one(built):
     assert executed_in(result.stdout) == ["40_expulsion_calls"]
 
 
-def test_editing_prose_alone_runs_no_kernel_and_gives_the_same_report_as_a_fresh_build(built, tmp_path):
+def test_editing_prose_alone_runs_no_kernel_and_a_fresh_copy_elsewhere_builds_the_same_report_byte_for_byte(built, tmp_path):
+    """The fresh copy executes every notebook, in another folder, against notebooks the standard build or the tests
+    above executed: the report is a function of its inputs alone, byte for byte."""
     path = built / "notebooks" / "50_events_forecasts.ipynb"
     nb = nbformat.read(path, as_version=4)
     next(c for c in nb.cells if c.cell_type == "markdown" and "remove-cell" not in c.metadata.get("tags", [])).source \
@@ -142,7 +150,7 @@ def test_editing_prose_alone_runs_no_kernel_and_gives_the_same_report_as_a_fresh
     assert result.returncode == 0, result.stderr
     assert executed_in(result.stdout) == []
     assert "A sentence added by the prose test." in (built / "report" / "report.html").read_text(encoding="utf-8")
-    fresh = copy_project(tmp_path / "fresh")
+    fresh = copy_project(tmp_path / "elsewhere" / "fresh")
     shutil.copy(path, fresh / "notebooks" / path.name)
     for other in ("40_expulsion_calls.ipynb",):  # edited by the tests above
         shutil.copy(built / "notebooks" / other, fresh / "notebooks" / other)
