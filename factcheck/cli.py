@@ -192,12 +192,14 @@ def build(assignments, jobs, progress, force=False):
     from . import params
     from .pipeline import publish
 
-    view = out.name if out != config.REPORT else "report"
     from .pipeline.execute import execute_all
 
-    with progress.step(f"execute {len(notebooks)} notebooks ({jobs} at a time; unchanged ones are reused)"):
-        executed = execute_all(notebooks, params.notebook_parameters(values), config.BUILD / view, jobs=jobs,
-                               progress=progress.notebook_done)
+    notebook_values = params.notebook_parameters(values)
+    # views that differ only in what assembly writes (formats, addresses) share their executed notebooks
+    runs = config.BUILD / (view_name(notebook_values, params.notebook_parameters(defaults)) or "report")
+    with publish.locked(runs), \
+            progress.step(f"execute {len(notebooks)} notebooks ({jobs} at a time; unchanged ones are reused)"):
+        executed = execute_all(notebooks, notebook_values, runs, jobs=jobs, progress=progress.notebook_done)
     with publish.exclusive(out):
         staging = publish.staging_folder(out)
         try:

@@ -270,3 +270,31 @@ def test_data_found_valid_is_not_validated_again_until_it_or_the_code_changes(mo
     assert str(raised.value).startswith("1 problem(s) in data/:\n")
     assert str(raised.value).endswith("\nThe build stopped before running any notebook.")
     assert "data/a.csv row 3, field 'date': not a date" in str(raised.value)
+
+
+@pytest.mark.parametrize("changed, run", [({"formats": ["html"]}, "report"), ({"as_of": "2024-02-01"}, "as_of=2024-02-01")])
+def test_views_changing_no_notebook_parameter_share_the_executed_notebooks_under_a_lock(monkeypatch, tmp_path, changed, run):
+    from filelock import FileLock, Timeout
+
+    from factcheck.pipeline import execute
+
+    defaults = {"as_of": "2026-11-24", "formats": ["html", "pdf"]}
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(config, "VIEWS", tmp_path / "views")
+    monkeypatch.setattr(cli, "input_hashes", lambda: {})
+    monkeypatch.setattr(cli, "validate_data", lambda progress, **_: None)
+    monkeypatch.setattr(cli, "resolved", lambda assignments, *_: ({**defaults, **changed}, defaults))
+    monkeypatch.setattr(cli, "stale_reasons", lambda out, values, *_: ["stale"])
+    seen = []
+
+    def execute_all(notebooks, parameters, folder, **_):
+        (lock,) = (config.BUILD / "locks").iterdir()
+        with pytest.raises(Timeout):  # another build waits for this one's notebooks
+            FileLock(lock).acquire(timeout=0)
+        seen.append((folder, parameters))
+        raise BuildError("stop before assembly")
+
+    monkeypatch.setattr(execute, "execute_all", execute_all)
+    with pytest.raises(BuildError):
+        cli.build([], 1, cli.Progress(quiet=True))
+    assert seen == [(config.BUILD / run, {"as_of": {**defaults, **changed}["as_of"]})]

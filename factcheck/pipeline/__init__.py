@@ -1,6 +1,6 @@
 """The build, one module per step: execute the notebooks, assemble the HTML, print the PDF, publish with a manifest.
 
-    data/ --validate--> execute (build/<view>/executed/) --assemble--> browser (PDF) --publish--> report/ or views/<name>/
+    data/ --validate--> execute (build/<notebook parameters>/executed/) --assemble--> browser (PDF) --publish--> report/ or views/<name>/
 """
 
 

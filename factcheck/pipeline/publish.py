@@ -28,21 +28,28 @@ NO_EXCHANGE = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}
 
 
 @contextlib.contextmanager
-def exclusive(out_dir, quiet=False):
-    """Hold the lock of `out_dir`; a second build waits for the first and says so."""
+def locked(folder):
+    """Hold the lock of `folder`; a second build waits for the first and says so."""
     locks = config.BUILD / "locks"
     locks.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(locks / (relative(out_dir).replace("/", "_") + ".lock"))
+    lock = FileLock(locks / (relative(folder).replace("/", "_") + ".lock"))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        print(f"another build of {relative(out_dir)}/ is running: waiting for it to finish", file=sys.stderr)
+        print(f"another build of {relative(folder)}/ is running: waiting for it to finish", file=sys.stderr)
         lock.acquire()
     try:
-        recover(Path(out_dir))
         yield
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def exclusive(out_dir):
+    """Hold the lock of `out_dir`, then clear what a killed build left beside it."""
+    with locked(out_dir):
+        recover(Path(out_dir))
+        yield
 
 
 def _siblings(out_dir, kind):
