@@ -220,8 +220,11 @@ def test_the_pdf_dates_are_fixed_and_its_id_comes_from_its_content(tmp_path):
 
     make_pdf(tmp_path / "a.pdf", "D:20261124110111Z")
     make_pdf(tmp_path / "b.pdf", "D:20261201093000Z")
-    for name in ("a.pdf", "b.pdf"):
-        fix_pdf_metadata(tmp_path / name, "Title", "2026-05-02")
+    fix_pdf_metadata(tmp_path / "a.pdf", "Title", "2026-05-02")
+    second = int(time.time())
+    while int(time.time()) == second:  # a file id drawn from the clock would now differ
+        time.sleep(0.02)
+    fix_pdf_metadata(tmp_path / "b.pdf", "Title", "2026-05-02")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     with pikepdf.open(tmp_path / "a.pdf") as pdf:
         assert str(pdf.docinfo["/CreationDate"]) == "D:20260502000000Z"
@@ -300,8 +303,11 @@ def test_two_prints_whose_tagged_elements_chromium_numbered_from_different_start
 
     make_pdf(tmp_path / "a.pdf", 200)
     make_pdf(tmp_path / "b.pdf", 201)
-    for name in ("a.pdf", "b.pdf"):
-        fix_pdf_metadata(tmp_path / name, "Title", "2026-05-02")
+    fix_pdf_metadata(tmp_path / "a.pdf", "Title", "2026-05-02")
+    second = int(time.time())
+    while int(time.time()) == second:  # a file id drawn from the clock would now differ
+        time.sleep(0.02)
+    fix_pdf_metadata(tmp_path / "b.pdf", "Title", "2026-05-02")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     with pikepdf.open(tmp_path / "a.pdf") as pdf:
         tree = pdf.Root.StructTreeRoot
