@@ -50,10 +50,12 @@ def report_theme():
 def tidy_svg(svg):
     """vl-convert's SVG made smaller and quieter: it is shown as an image, whose text alternative the page gives, so
     Vega's ARIA attributes and classes go, and so do labels Vega hid to avoid overlaps, empty paths, and digits below
-    1/10 px; attributes are quoted with ' (a data: URI spends three bytes on each ")."""
+    1/10 px; attributes are quoted with ' (a data: URI spends three bytes on each "). A text's stroke is painted
+    under its fill, as a halo."""
     svg = re.sub(r'<text(?=[^>]*\sopacity="0")[^>]*>.*?</text>', "", svg)
     svg = re.sub(r'\s(?:aria-[a-z]+|role|class|pointer-events)="[^"]*"', "", svg)
     svg = re.sub(r'<path d="(?:M0,0h[\d.]+v[\d.]+h-?[\d.]+Z)?"(?: display="none")?/>', "", svg)  # unpainted
+    svg = re.sub(r"<text(?=[^>]*\sstroke=)", '<text paint-order="stroke"', svg)  # a stroked text's stroke is its halo
     svg = svg.replace(' opacity="1"', "").replace(f' font-family="{FONT}"', "")
     svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"', "", 1)
     svg = svg.replace("<svg ", f'<svg font-family="{FONT}" ', 1)
@@ -265,7 +267,7 @@ def _numbered_rules(frame, title_field, start, end, width, top, left=0):
 
 def _article_figures(figures, start, end):
     """The article's own figures: large diamonds ringed in the paper's colour, drawn on top, each labelled with its
-    value on the side of the plot with more room."""
+    value on the side of the plot with more room, on a halo of the paper's colour that keeps it clear of the lines."""
     middle = start + (end - start) / 2
     data = figures[["date", "value", "label"]].assign(
         text=["Article: " + f"{int(v):,}" for v in figures["value"]], left=figures["date"] < middle)
@@ -276,7 +278,8 @@ def _article_figures(figures, start, end):
                  alt.Tooltip("date:T", title="Dated")])
     labels = [base.transform_filter(alt.datum.left if left else ~alt.datum.left).mark_text(
         align="left" if left else "right", dx=12 if left else -12, dy=-10, fontWeight="bold",
-        color=PUBLICATION_COLOUR).encode(text="text:N") for left in (True, False)]
+        color=PUBLICATION_COLOUR, stroke=PAPER, strokeWidth=4, strokeJoin="round").encode(text="text:N")
+        for left in (True, False)]
     return alt.layer(diamonds, *labels)
 
 

@@ -60,6 +60,16 @@ def test_any_altair_chart_shown_in_a_notebook_carries_a_static_rendering():
     assert {config.VEGA_LITE_MIMETYPE, "image/svg+xml", "image/png"} <= set(bundle)
 
 
+def test_the_article_figures_are_labelled_on_a_halo_of_the_paper_painted_under_the_text():
+    figures = pd.DataFrame({"date": pd.to_datetime(["2003-03-20", "2024-01-10"]), "value": [130000, 2500],
+                            "label": ["at the invasion", "now"]})
+    layered = charts._article_figures(figures, figures["date"].min(), figures["date"].max()).to_dict()
+    labels = [layer["mark"] for layer in layered["layer"] if layer["mark"]["type"] == "text"]
+    assert len(labels) == 2 and all(m["stroke"] == PAPER and m["strokeWidth"] >= 3 for m in labels)
+    svg = charts.tidy_svg('<svg width="9" height="9"><text fill="#b2182b" stroke="#ffffff">A</text><text fill="#1d1d1d">B</text></svg>')
+    assert "<text paint-order='stroke' fill='#b2182b' stroke='#ffffff'>A</text><text fill='#1d1d1d'>B</text>" in svg
+
+
 def test_the_dark_theme_repaints_on_screen_each_colour_the_drawing_uses():
     light = ("<svg width='9'><rect fill='#FFFFFF'/><g fill='none'><text fill='#1d1d1d'>a</text><text fill='#1d1d1d'>b"
              "</text><path stroke='#FFFFFF' fill='#123456'/></g></svg>")
