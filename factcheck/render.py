@@ -4,7 +4,6 @@ by the template engine; markup built here is `HTML` (a markupsafe.Markup) and is
 """
 import os
 import re
-from html import unescape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -388,13 +387,12 @@ def search_log(rows, caption):
 # --- report furniture (used by the nbconvert template through report_info) ----------------------
 
 def table_of_contents(html):
-    """A list of the report's section headings (h2), linked to their anchors. A heading's text is read as the page
-    shows it: tags dropped, entities decoded (the template escapes them again), nbconvert's "¶" anchor left out."""
-    items = []
-    for anchor, inner in re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, flags=re.S):
-        title = unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()
-        if anchor not in ("contents",):
-            items.append((unescape(anchor), title))
+    """A list of the report's section headings (h2), linked to their anchors, read from the parsed page as a browser
+    finds them: each heading's text as shown, nbconvert's "¶" anchor left out."""
+    import lxml.html
+
+    items = [(h.get("id"), h.text_content().replace("¶", "").strip()) for h in lxml.html.fromstring(html).iter("h2")
+             if h.get("id") not in (None, "contents")]
     return str(_render("toc.html.j2", items=items))
 
 
