@@ -125,9 +125,10 @@ def lower_than_earlier(attacks):
 
 
 def count_at(attacks, series_id, date):
-    """The last statement of a series on or before a date (None if there is none)."""
+    """The last statement of a series on or before a date (None if there is none). Of statements on that day that
+    disagree, the higher total, as attack_rates counts them, whichever the file lists first."""
     known = attacks[(attacks["series_id"] == series_id) & (attacks["date"] <= pd.Timestamp(date))]
-    return None if known.empty else known.sort_values("date").iloc[-1]
+    return None if known.empty else known.sort_values(["date", "total"], na_position="first").iloc[-1]
 
 
 def calls_per_year(calls, first_year, last_year):

@@ -146,6 +146,12 @@ def test_count_at_is_the_last_statement_on_or_before_the_date():
     assert context.count_at(rows, "p", "2023-09-30") is None
 
 
+@pytest.mark.parametrize("totals", [[40, 50], [50, 40]], ids=["lower first", "higher first"])
+def test_of_two_statements_on_the_day_count_at_takes_the_higher_whatever_their_order(totals):
+    rows = attacks(["2023-10-01", "2023-10-11", "2023-10-11"], [10, *totals])
+    assert context.count_at(rows, "p", "2023-10-11")["total"] == 50
+
+
 def test_calls_per_year_cover_the_years_asked_for_and_their_mean():
     calls = frame(date=dates("2010-06-01", "2011-03-01", "2011-05-01", "2013-01-01", "2016-01-01"))
     per_year = context.calls_per_year(calls, 2011, 2014)
@@ -188,10 +194,11 @@ def test_calls_per_year_are_whole_numbers():
     assert per_year["calls"].dtype.kind == "i"
 
 
-def test_a_statement_is_lower_than_earlier_only_below_an_earlier_days_highest_total_in_its_own_series():
+@pytest.mark.parametrize("same_day", [[20, 15], [15, 20]], ids=["higher first", "lower first"])
+def test_a_statement_is_lower_than_earlier_only_below_an_earlier_days_highest_total_in_its_own_series(same_day):
     statements = frame(series_id=["p", "p", "p", "p", "q", "p"],
                        date=dates("2024-01-01", "2024-01-05", "2024-01-05", "2024-01-09", "2024-01-10", "2024-01-12"),
-                       total=pd.array([10, 20, 15, 18, 5, pd.NA], dtype="Int64"))
+                       total=pd.array([10, *same_day, 18, 5, pd.NA], dtype="Int64"))
     # 15 disagrees with 20 on the same day (a conflict, not a fall); 18 is below that day's 20; q has no earlier count
     assert list(context.lower_than_earlier(statements)) == [False, False, False, True, False, False]
 
