@@ -24,14 +24,17 @@ STATIC = {"image/svg+xml", "image/png"}
 
 
 @pytest.fixture(scope="module")
-def lab_environment():
-    """.venv-lab as `make lab` makes it (about 4 minutes the first time); the test is skipped only if it cannot be made."""
-    if not (LAB / ".installed").exists():
-        made = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-C", str(config.ROOT),
-                               ".venv-lab/.installed"], capture_output=True, text=True, timeout=1200)
-        if made.returncode != 0:
-            pytest.skip(f"make could not install .venv-lab (JupyterLab): {made.stderr.strip().splitlines()[-1:]}")
-    return LAB
+def lab_environment(tmp_path_factory):
+    """`make lab`'s .venv-lab where it is made already; else one made as `make lab` makes it (about half a minute to 4
+    minutes), in a temporary folder, as no test writes into the checkout. Skipped only if it cannot be made."""
+    if (LAB / ".installed").exists():
+        return LAB
+    lab = tmp_path_factory.mktemp("lab") / ".venv-lab"
+    made = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-C", str(config.ROOT), f"LAB={lab}",
+                           f"{lab}/.installed"], capture_output=True, text=True, timeout=1200)
+    if made.returncode != 0:
+        pytest.skip(f"make could not install JupyterLab: {made.stderr.strip().splitlines()[-1:]}")
+    return lab
 
 
 def free_port():
